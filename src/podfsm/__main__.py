@@ -1,0 +1,5 @@
+"""``python -m podfsm``: the same as the ``podfsm`` command."""
+
+from podfsm.cli import main
+
+raise SystemExit(main())
