@@ -20,6 +20,7 @@ ephemeral containers, resize status and everything else outside the lifecycle.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -240,16 +241,28 @@ class SpecError(ValueError):
 DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30  # v1.DefaultTerminationGracePeriodSeconds
 
 
+_DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
+_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+
+
 def default_image_pull_policy(image: str | None) -> PullPolicyName:
-    """``SetDefaults_Container``: ``Always`` for a ``latest`` (or absent) tag, else ``IfNotPresent``.
+    """``SetDefaults_Container``: ``Always`` for a ``latest`` tag, else ``IfNotPresent``.
 
     ``parsers.ParseImageName`` gives tag ``latest`` when the reference has neither a tag nor a
-    digest, and no tag for a digest-only reference.
+    digest, no tag for a digest-only reference, and no tag at all when the reference does not
+    parse (an empty image, a malformed digest), which defaults to ``IfNotPresent``.
     """
     ref = image or ""
-    name, _, digest = ref.partition("@")
+    name, at, digest = ref.partition("@")
     last = name.rsplit("/", 1)[-1]
-    tag = last.partition(":")[2] if ":" in last else ("" if digest else "latest")
+    if not name or not last or (at and not _DIGEST.match(digest)):
+        return "IfNotPresent"
+    if ":" in last:
+        tag = last.partition(":")[2]
+        if not _TAG.match(tag):
+            return "IfNotPresent"
+    else:
+        tag = "" if at else "latest"
     return "Always" if tag == "latest" else "IfNotPresent"
 
 
@@ -289,25 +302,27 @@ def apply_defaults(pod: Pod) -> Pod:
         grace = DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS
     elif grace < 0:
         grace = 1
-    new_spec = spec.model_copy(
-        update={
-            "restart_policy": spec.restart_policy or "Always",
-            "termination_grace_period_seconds": grace,
-            "containers": [_container_defaults(c) for c in spec.containers],
-            "init_containers": (
-                [_container_defaults(c) for c in spec.init_containers]
-                if spec.init_containers is not None
-                else None
-            ),
-        }
-    )
+    update: dict[str, Any] = {
+        "restart_policy": spec.restart_policy or "Always",
+        "termination_grace_period_seconds": grace,
+        "containers": [_container_defaults(c) for c in spec.containers],
+    }
+    if spec.init_containers is not None:
+        update["init_containers"] = [_container_defaults(c) for c in spec.init_containers]
+    new_spec = spec.model_copy(update=update)
     return pod.model_copy(update={"spec": new_spec})
 
 
 def validate_pod(pod: Pod) -> None:
-    """The ``ValidatePodSpec`` rules the lifecycle relies on; raises :class:`SpecError` on the first breach."""
+    """The ``ValidatePodSpec`` rules the lifecycle relies on; raises :class:`SpecError` on the first breach.
+
+    As in the API server, validation sees the defaulted object: a probe's ``periodSeconds: 0``
+    means "unset" and becomes 10 (``SetDefaults_Probe``) before ``validateProbe`` runs.
+    """
+    pod = apply_defaults(pod)
     seen: dict[str, str] = {}
-    groups = (("initContainers", pod.spec.init_containers or []), ("containers", pod.spec.containers))
+    # validateContainers runs first; validateInitContainers then reports a name clash on the init container.
+    groups = (("containers", pod.spec.containers), ("initContainers", pod.spec.init_containers or []))
     for field, containers in groups:
         for i, c in enumerate(containers):
             path = f"spec.{field}[{i}]"

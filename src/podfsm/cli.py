@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from podfsm.errors import ManifestError
 from podfsm.loader import load_pods
-from podfsm.oracle import kubectl_columns, pod_summary
+from podfsm.oracle import kubectl_columns, parse_time, pod_summary
 
 __all__ = ["main", "render_table"]
 
@@ -44,6 +44,16 @@ def _cmd_status(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _rfc3339(text: str) -> str:
+    try:
+        parse_time(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an RFC 3339 time: {text!r} (e.g. 2026-11-23T10:06:00Z)"
+        ) from None
+    return text
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse's own exit code is also 2; keep it one line
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -60,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("file", metavar="FILE", help="YAML or JSON file; - reads stdin")
     status.add_argument("-o", "--output", choices=("table", "json"), default="table")
-    status.add_argument("--now", help="RFC 3339 time for RESTARTS' '(10s ago)' (default: not shown)")
+    status.add_argument(
+        "--now", type=_rfc3339, help="RFC 3339 time for RESTARTS' '(10s ago)' (default: not shown)"
+    )
     status.set_defaults(func=_cmd_status)
     return parser
 
@@ -68,7 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the CLI; returns the exit code."""
     out = out or sys.stdout
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as e:  # argparse already printed its one-line usage error
+        return int(e.code or 0)
     try:
         code: int = args.func(args, out)
     except ManifestError as e:

@@ -1,0 +1,258 @@
+"""The event vocabulary: the environment's moves, as frozen, hashable dataclasses.
+
+Events are what *happens to* a pod: the scheduler's answer, the container runtime's answers
+(image pulled, container started, container exited) and time passing. The kubelet's own
+decisions (start the next init container, restart after a back-off, give up under ``Never``)
+are not events: the model takes them itself, deterministically.
+
+Each event has a script name (``Event.NAME``) and a mapping form, so a script is a YAML or
+JSON list such as ``[{"event": "schedule", "node": "node-1"}, {"event": "tick", "seconds": 10}]``.
+``repr`` is valid Python (``ContainerExited(container='app', exit_code=1)``), so a failing
+Hypothesis example prints as a program you can paste.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Final, get_type_hints
+
+from podfsm.errors import ManifestError
+
+__all__ = [
+    "ContainerExited",
+    "ContainerStartFailed",
+    "ContainerStarted",
+    "Event",
+    "ImagePullFailed",
+    "ImagePulled",
+    "Schedule",
+    "Tick",
+    "Unschedulable",
+    "event_from_dict",
+    "event_to_dict",
+    "events_from_script",
+]
+
+# Waiting reasons an image pull can fail with (pkg/kubelet/images/types.go).
+IMAGE_PULL_REASONS: Final = ("ErrImagePull", "InvalidImageName", "ImageInspectError", "RegistryUnavailable")
+# Start failures (kuberuntime_container.go startContainer error vars, containerd's StartError).
+CREATE_FAILURE_REASONS: Final = ("CreateContainerConfigError", "CreateContainerError")
+START_FAILURE_REASONS: Final = ("RunContainerError", "StartError")
+# Terminated reasons the CRI runtime reports (containerd completeExitReason / errorExitReason / OOM).
+EXIT_REASONS: Final = ("Completed", "Error", "OOMKilled")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base class: one thing that happens to a pod. ``NAME`` is its script name."""
+
+    NAME: ClassVar[str] = ""
+
+    def __repr__(self) -> str:
+        fields = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) != f.default or f.default is dataclasses.MISSING
+        ]
+        return f"{type(self).__name__}({', '.join(fields)})"
+
+    def validate(self) -> None:
+        """Check values the types cannot express; raises ``ValueError`` naming the field."""
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Schedule(Event):
+    """The scheduler binds the pod to ``node`` (``images``: images the node already has)."""
+
+    NAME: ClassVar[str] = "schedule"
+    node: str
+    images: tuple[str, ...] = ()
+
+    def validate(self) -> None:
+        if not self.node:
+            raise ValueError("node: must be a non-empty node name")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Unschedulable(Event):
+    """The scheduler finds no node for the pod (``FailedScheduling``)."""
+
+    NAME: ClassVar[str] = "unschedulable"
+    message: str = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector."
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class ImagePulled(Event):
+    """The runtime finished pulling ``container``'s image."""
+
+    NAME: ClassVar[str] = "image_pulled"
+    container: str
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class ImagePullFailed(Event):
+    """The runtime failed to pull ``container``'s image."""
+
+    NAME: ClassVar[str] = "image_pull_failed"
+    container: str
+    reason: str = "ErrImagePull"
+    message: str = ""
+
+    def validate(self) -> None:
+        if self.reason not in IMAGE_PULL_REASONS:
+            raise ValueError(f"reason: must be one of {'/'.join(IMAGE_PULL_REASONS)} (got {self.reason!r})")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class ContainerStarted(Event):
+    """The runtime created and started ``container``."""
+
+    NAME: ClassVar[str] = "container_started"
+    container: str
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class ContainerStartFailed(Event):
+    """The runtime could not create or start ``container``."""
+
+    NAME: ClassVar[str] = "container_start_failed"
+    container: str
+    reason: str
+    message: str = ""
+
+    def validate(self) -> None:
+        allowed = CREATE_FAILURE_REASONS + START_FAILURE_REASONS
+        if self.reason not in allowed:
+            raise ValueError(f"reason: must be one of {'/'.join(allowed)} (got {self.reason!r})")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class ContainerExited(Event):
+    """``container``'s process exited with ``exit_code`` (reason as the runtime reports it)."""
+
+    NAME: ClassVar[str] = "container_exited"
+    container: str
+    exit_code: int
+    reason: str | None = None
+
+    def validate(self) -> None:
+        if not 0 <= self.exit_code <= 255:
+            raise ValueError(f"exit_code: must be 0..255 (got {self.exit_code})")
+        if self.reason is not None:
+            if self.reason not in EXIT_REASONS:
+                raise ValueError(f"reason: must be one of {'/'.join(EXIT_REASONS)} (got {self.reason!r})")
+            if self.reason == "Completed" and self.exit_code != 0:
+                raise ValueError("reason: Completed is the runtime's reason for exit code 0 only")
+            if self.reason == "Error" and self.exit_code == 0:
+                raise ValueError("reason: Error is the runtime's reason for a non-zero exit code")
+
+    @property
+    def effective_reason(self) -> str:
+        """The reason the runtime reports: as given, else Completed for 0 and Error otherwise."""
+        return self.reason or ("Completed" if self.exit_code == 0 else "Error")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Tick(Event):
+    """``seconds`` of logical time pass; every timer that falls due fires, in time order."""
+
+    NAME: ClassVar[str] = "tick"
+    seconds: int
+
+    def validate(self) -> None:
+        if self.seconds < 0:
+            raise ValueError(f"seconds: must be >= 0; time never runs backwards (got {self.seconds})")
+
+
+EVENT_TYPES: Final[dict[str, type[Event]]] = {
+    cls.NAME: cls
+    for cls in (
+        Schedule,
+        Unschedulable,
+        ImagePulled,
+        ImagePullFailed,
+        ContainerStarted,
+        ContainerStartFailed,
+        ContainerExited,
+        Tick,
+    )
+}
+
+
+def _coerce(name: str, value: Any, hint: Any) -> Any:
+    text = str(hint)
+    if hint is int or text == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{name}: must be an integer (got {value!r})")
+        return value
+    if text in ("str", "<class 'str'>") or hint is str:
+        if not isinstance(value, str):
+            raise ValueError(f"{name}: must be a string (got {value!r})")
+        return value
+    if "str | None" in text:
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{name}: must be a string (got {value!r})")
+        return value
+    if "tuple[str, ...]" in text:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"{name}: must be a list of strings (got {value!r})")
+        return tuple(value)
+    raise TypeError(f"no coercion for {name}: {hint}")  # a programming error, not bad input
+
+
+def event_from_dict(data: Mapping[str, Any]) -> Event:
+    """An :class:`Event` from its mapping form; raises ``ValueError`` naming the bad field."""
+    if not isinstance(data, Mapping):
+        raise ValueError(f"an event must be a mapping with an 'event' key (got {data!r})")
+    kind = data.get("event")
+    cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ValueError(f"event: unknown event {kind!r}; known events: {', '.join(EVENT_TYPES)}")
+    hints = get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(fields) - {"event"})
+    if unknown:
+        raise ValueError(f"{unknown[0]}: unknown field for {kind!r} (fields: {', '.join(fields) or 'none'})")
+    kwargs: dict[str, Any] = {}
+    for name, f in fields.items():
+        if name in data:
+            kwargs[name] = _coerce(name, data[name], hints[name])
+        elif f.default is dataclasses.MISSING:
+            raise ValueError(f"{name}: required for {kind!r}")
+    event = cls(**kwargs)
+    event.validate()
+    return event
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """The mapping form of ``event`` (defaults omitted), as a script would give it."""
+    out: dict[str, Any] = {"event": event.NAME}
+    for f in dataclasses.fields(event):
+        value = getattr(event, f.name)
+        if value != f.default or f.default is dataclasses.MISSING:
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def events_from_script(docs: list[Any], name: str) -> list[tuple[int, dict[str, Any], Event]]:
+    """``(step number, mapping as given, event)`` for every step of a script; :class:`ManifestError` on bad input.
+
+    A script is a list of event mappings, or a mapping with an ``events`` list.
+    """
+    if len(docs) == 1 and isinstance(docs[0], Mapping) and "events" in docs[0]:
+        items = docs[0]["events"]
+    elif len(docs) == 1:
+        items = docs[0]
+    else:
+        items = docs
+    if not isinstance(items, list):
+        raise ManifestError(f"{name}: a script is a list of events (or a mapping with an 'events' list)")
+    out = []
+    for i, item in enumerate(items, start=1):
+        try:
+            out.append((i, dict(item) if isinstance(item, Mapping) else item, event_from_dict(item)))
+        except ValueError as e:
+            raise ManifestError(f"{name}: step {i}: {e}") from None
+    return out

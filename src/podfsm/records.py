@@ -1,0 +1,139 @@
+"""The immutable records the machines move: a container, its last termination, and the plan they run.
+
+States are ``NamedTuple``\\ s: frozen, hashable and cheap to build, so the explorer can store
+them and the property tests can compare them. A :class:`PodPlan` is the Pod spec compiled once
+into the few facts the machines read on the hot path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any, NamedTuple
+
+from podfsm.config import Config
+
+__all__ = ["CState", "ContainerKind", "ContainerPlan", "Ctr", "Ctx", "KEvent", "PodPlan", "Term"]
+
+
+class CState(IntEnum):
+    """The container machine's states (what the kubelet is doing with the container)."""
+
+    WAITING = 0  # not started yet: waiting{PodInitializing|ContainerCreating}
+    PULLING = 1  # image pull requested, awaiting the runtime
+    PULL_BACKOFF = 2  # pull failed (ErrImagePull/ImagePullBackOff) or not allowed (ErrImageNeverPull)
+    CREATING = 3  # create + start requested, awaiting the runtime
+    CREATE_ERROR = 4  # create failed (CreateContainerConfigError/CreateContainerError), retried on re-sync
+    RUNNING = 5
+    STOPPING = 6  # killed: SIGTERM sent, SIGKILL when the grace period ends
+    TERMINATED = 7  # the newest instance exited
+    CRASH_BACKOFF = 8  # exited, restart waits for the crash-loop back-off
+    ABANDONED = 9  # the pod is finishing: the kubelet will not (re)start it
+
+
+class ContainerKind(IntEnum):
+    INIT = 0  # regular init container
+    SIDECAR = 1  # init container with restartPolicy: Always
+    REGULAR = 2
+
+
+class Term(NamedTuple):
+    """One exited container instance: ``v1.ContainerStateTerminated``."""
+
+    exit_code: int
+    reason: str
+    message: str
+    started_at: int
+    finished_at: int
+
+
+class Ctr(NamedTuple):
+    """One container's whole state. Times are logical seconds; -1 means unset."""
+
+    state: CState = CState.WAITING
+    restarts: int = 0  # restartCount
+    term: Term | None = None  # the newest instance, if it exited
+    last: Term | None = None  # the instance before it (lastState.terminated)
+    started_at: int = -1  # the running instance's start
+    err: str = ""  # the kubelet's reason cache: last sync error for this container
+    err_msg: str = ""
+    backoff: int = 0  # crash-loop back-off entry: current period (0: no entry)
+    backoff_at: int = 0  # ... and its lastUpdate
+    pull_backoff: int = 0  # image pull back-off entry
+    pull_backoff_at: int = 0
+    due: int = -1  # when the kubelet next looks at this container by itself
+    ever_started: bool = False  # an instance of it has run (sidecar ordering)
+
+
+@dataclass(frozen=True, slots=True)
+class KEvent:
+    """A Kubernetes Event as ``kubectl describe`` lists it."""
+
+    type: str  # Normal | Warning
+    reason: str
+    message: str
+    source: str  # kubelet | default-scheduler
+    t: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "reason": self.reason, "from": self.source, "message": self.message}
+
+
+class ContainerPlan(NamedTuple):
+    idx: int
+    name: str
+    image: str
+    pull_policy: str  # Always | IfNotPresent | Never (defaulted)
+    kind: ContainerKind
+    default_reason: str  # PodInitializing if the pod has init containers, else ContainerCreating
+
+
+class PodPlan(NamedTuple):
+    """The Pod spec compiled for the machines (built by :func:`podfsm.engine.compile_plan`)."""
+
+    name: str
+    namespace: str
+    uid: str
+    restart_policy: str
+    grace: int  # spec.terminationGracePeriodSeconds (defaulted)
+    active_deadline: int  # -1: none
+    containers: tuple[ContainerPlan, ...]  # init containers, then regular ones
+    by_name: dict[str, int]
+    init_idx: tuple[int, ...]
+    regular_idx: tuple[int, ...]
+    sidecar_idx: tuple[int, ...]
+    config: Config
+    raw: dict[str, Any]  # the defaulted Pod JSON (metadata + spec) the snapshot starts from
+
+    @property
+    def pod_ref(self) -> str:
+        """``name_namespace(uid)``, as the kubelet's format.Pod prints a pod."""
+        return f"{self.name}_{self.namespace}({self.uid})"
+
+
+class Ctx:
+    """What a guard or action sees: the plan, the container, the clock, the event and the pod's facts."""
+
+    __slots__ = ("c", "cp", "ev", "images", "out", "plan", "t")
+
+    def __init__(
+        self,
+        plan: PodPlan,
+        cp: ContainerPlan,
+        c: Ctr,
+        t: int,
+        ev: Any,
+        images: frozenset[str],
+        out: list[KEvent] | None,
+    ) -> None:
+        self.plan = plan
+        self.cp = cp
+        self.c = c
+        self.t = t
+        self.ev = ev
+        self.images = images
+        self.out = out
+
+    def emit(self, type_: str, reason: str, message: str) -> None:
+        if self.out is not None:
+            self.out.append(KEvent(type_, reason, message, "kubelet", self.t))
