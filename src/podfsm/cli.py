@@ -12,9 +12,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from podfsm.errors import ManifestError
-from podfsm.loader import load_pods
+from podfsm.errors import IllegalTransition, ManifestError
+from podfsm.events import events_from_script
+from podfsm.loader import item_lines, load_documents, load_pods, read_text
 from podfsm.oracle import kubectl_columns, parse_time, pod_summary
+from podfsm.simulator import Simulator, load_pod
 
 __all__ = ["main", "render_table"]
 
@@ -54,6 +56,58 @@ def _rfc3339(text: str) -> str:
     return text
 
 
+def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
+    pod = load_pod(args.pod_file)
+    text, name = read_text(args.script_file)
+    script = events_from_script(load_documents(text, name), name)
+    lines = item_lines(text)
+    sim = Simulator(pod)
+    header = ("TIME", "NAME", "READY", "STATUS", "RESTARTS", "EVENT")
+    rows: list[tuple[str, ...]] = []
+
+    def flush() -> None:
+        if args.output == "table" and rows:
+            out.write(render_table(header, rows))
+            rows.clear()
+
+    for number, given, event in script:
+        try:
+            result = sim.apply(event)
+        except IllegalTransition as e:
+            flush()
+            where = f"{name}:{lines[number - 1]}" if len(lines) >= number else name
+            sys.stderr.write(f"podfsm: error: {where}: step {number} ({event.NAME}): {e}\n")
+            return 1
+        cols = result.columns
+        if args.output == "json":
+            record = {
+                "t": result.t,
+                "event": given,
+                "pod": result.pod,
+                "columns": {"status": cols.status, "ready": cols.ready, "restarts": cols.restarts},
+                "events": [e.to_dict() for e in result.events],
+            }
+            out.write(json.dumps(record) + "\n")
+        else:
+            rows.append(
+                (
+                    f"{result.t}s",
+                    sim.plan.name,
+                    cols.ready,
+                    cols.status,
+                    cols.restarts_display,
+                    _event_text(given),
+                )
+            )
+    flush()
+    return 0
+
+
+def _event_text(given: dict[str, Any]) -> str:
+    rest = " ".join(f"{k}={v}" for k, v in given.items() if k != "event")
+    return f"{given['event']} {rest}".strip()
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse's own exit code is also 2; keep it one line
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -74,6 +128,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--now", type=_rfc3339, help="RFC 3339 time for RESTARTS' '(10s ago)' (default: not shown)"
     )
     status.set_defaults(func=_cmd_status)
+
+    simulate = sub.add_parser(
+        "simulate",
+        help="run a pod through a script of events",
+        description="Apply each event of SCRIPT_FILE to the pod in POD_FILE and print what Kubernetes shows after it.",
+    )
+    simulate.add_argument("pod_file", metavar="POD_FILE", help="a Pod or a workload (YAML or JSON)")
+    simulate.add_argument(
+        "script_file", metavar="SCRIPT_FILE", help="a YAML or JSON list of events; - reads stdin"
+    )
+    simulate.add_argument("-o", "--output", choices=("table", "json"), default="table")
+    simulate.set_defaults(func=_cmd_simulate)
     return parser
 
 

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Final, get_type_hints
 from podfsm.errors import ManifestError
 
 __all__ = [
+    "ContainerEvent",
     "ContainerExited",
     "ContainerStartFailed",
     "ContainerStarted",
@@ -84,19 +85,24 @@ class Unschedulable(Event):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class ImagePulled(Event):
-    """The runtime finished pulling ``container``'s image."""
+class ContainerEvent(Event):
+    """An event about one container of the pod, named by ``container``."""
 
-    NAME: ClassVar[str] = "image_pulled"
     container: str
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class ImagePullFailed(Event):
+class ImagePulled(ContainerEvent):
+    """The runtime finished pulling ``container``'s image."""
+
+    NAME: ClassVar[str] = "image_pulled"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class ImagePullFailed(ContainerEvent):
     """The runtime failed to pull ``container``'s image."""
 
     NAME: ClassVar[str] = "image_pull_failed"
-    container: str
     reason: str = "ErrImagePull"
     message: str = ""
 
@@ -106,19 +112,17 @@ class ImagePullFailed(Event):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class ContainerStarted(Event):
+class ContainerStarted(ContainerEvent):
     """The runtime created and started ``container``."""
 
     NAME: ClassVar[str] = "container_started"
-    container: str
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class ContainerStartFailed(Event):
+class ContainerStartFailed(ContainerEvent):
     """The runtime could not create or start ``container``."""
 
     NAME: ClassVar[str] = "container_start_failed"
-    container: str
     reason: str
     message: str = ""
 
@@ -129,11 +133,10 @@ class ContainerStartFailed(Event):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class ContainerExited(Event):
+class ContainerExited(ContainerEvent):
     """``container``'s process exited with ``exit_code`` (reason as the runtime reports it)."""
 
     NAME: ClassVar[str] = "container_exited"
-    container: str
     exit_code: int
     reason: str | None = None
 

@@ -91,6 +91,24 @@ def load_documents(text: str, name: str) -> list[Any]:
     return docs
 
 
+def item_lines(text: str) -> list[int]:
+    """The 1-based line where each item of the script's event list starts (empty if unknown)."""
+    try:
+        nodes = [n for n in yaml.compose_all(text, Loader=_StringTimestampLoader) if n is not None]
+    except yaml.YAMLError:
+        return []
+    if len(nodes) != 1:
+        return [n.start_mark.line + 1 for n in nodes]
+    node = nodes[0]
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == "events":
+                node = value
+    if isinstance(node, yaml.SequenceNode):
+        return [item.start_mark.line + 1 for item in node.value]
+    return []
+
+
 def format_validation_error(err: ValidationError, prefix: str = "") -> str:
     """The first pydantic error as ``field.path[0].name: message (got value)``."""
     first = err.errors()[0]

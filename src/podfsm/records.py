@@ -55,8 +55,10 @@ class Ctr(NamedTuple):
     term: Term | None = None  # the newest instance, if it exited
     last: Term | None = None  # the instance before it (lastState.terminated)
     started_at: int = -1  # the running instance's start
-    err: str = ""  # the kubelet's reason cache: last sync error for this container
+    err: str = ""  # the kubelet's reason cache: the last sync error for this container
     err_msg: str = ""
+    shown: str = ""  # the reason cache as the last status generation saw it (what the API shows)
+    shown_msg: str = ""
     backoff: int = 0  # crash-loop back-off entry: current period (0: no entry)
     backoff_at: int = 0  # ... and its lastUpdate
     pull_backoff: int = 0  # image pull back-off entry

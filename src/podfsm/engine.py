@@ -1,0 +1,607 @@
+"""The engine: composes the pod and container machines with a logical clock.
+
+The core is stateright-shaped and pure::
+
+    plan = compile_plan(pod_model, Config())
+    s0 = initial(plan)
+    s1 = step(plan, s0, Schedule(node="node-1"))     # raises IllegalTransition, s0 untouched
+    enabled_events(plan, s1)                         # the environment's legal moves
+
+After every event the kubelet *settles*: it takes its own decisions (start the next init
+container, restart after the back-off, give up under ``Never``, kill what still runs when the
+pod is done) until nothing changes, exactly in the order its pod worker would: one container
+start in flight at a time (``SyncPod`` starts containers one after another, image pulls are
+serialized), init containers first and in order, then sidecars, then regular containers.
+
+``tick(seconds)`` advances the clock, firing every timer that falls due in time order: crash-loop
+and image back-offs, the pod worker's re-sync after a failed sync (10 s), SIGKILL at the end of
+a grace period, ``activeDeadlineSeconds``.
+
+The phase is the kubelet's ``getPhase`` from :mod:`podfsm.oracle` (its very projection and
+decision code, memoized on the few facts it reads), sticky once terminal (``generateAPIPodStatus``)
+and held back while containers may still run (``mergePodStatus``).
+
+``step(..., reference=True)`` runs the same tables through ``transitions`` instead of the
+compiled dicts; a test checks that both paths agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Final, NamedTuple
+
+from podfsm.api import Pod, apply_defaults
+from podfsm.config import Config
+from podfsm.container import CONTAINER, CEvent, restart_permitted
+from podfsm.enums import PodPhase
+from podfsm.errors import IllegalTransition
+from podfsm.events import (
+    ContainerEvent,
+    ContainerExited,
+    ContainerStarted,
+    ContainerStartFailed,
+    Event,
+    ImagePulled,
+    ImagePullFailed,
+    Schedule,
+    Tick,
+    Unschedulable,
+)
+from podfsm.oracle import _count_phase, _decide_phase
+from podfsm.pod import POD, PEvent, PStage
+from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, KEvent, PodPlan, Term
+from podfsm.records import CState as S
+
+__all__ = ["PodState", "View", "compile_plan", "container_view", "enabled_events", "initial", "step"]
+
+DOCS: Final = "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/"
+DEADLINE_MESSAGE: Final = "Pod was active on the node longer than the specified deadline"
+
+
+class PodState(NamedTuple):
+    """The whole state of one pod: hashable, immutable, cheap to copy. Times are logical seconds."""
+
+    t: int
+    stage: PStage
+    node: str
+    sched_msg: str  # the last FailedScheduling message
+    ctrs: tuple[Ctr, ...]  # init containers, then regular containers, in spec order
+    images: frozenset[str]  # images present on the node
+    phase: PodPhase  # the published phase
+    reason: str  # status.reason once published (DeadlineExceeded)
+    start_time: int  # status.startTime, -1 before the kubelet first syncs
+    kill_start: int  # when KillPod began (-1: not killing)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans
+# ---------------------------------------------------------------------------------------------
+
+
+def _uid(namespace: str, name: str) -> str:
+    h = hashlib.sha256(f"{namespace}/{name}".encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+def compile_plan(pod: Pod, config: Config | None = None) -> PodPlan:
+    """Compile a Pod (API defaults applied here, as the API server does on create) for the machines."""
+    config = config or Config()
+    pod = apply_defaults(pod)
+    spec = pod.spec
+    inits = spec.init_containers or []
+    has_init = bool(inits)
+    default_reason = "PodInitializing" if has_init else "ContainerCreating"
+    containers: list[ContainerPlan] = []
+    for c in inits:
+        kind = ContainerKind.SIDECAR if c.restart_policy == "Always" else ContainerKind.INIT
+        containers.append(
+            ContainerPlan(
+                len(containers), c.name, c.image or "", c.image_pull_policy or "Always", kind, default_reason
+            )
+        )
+    for c in spec.containers:
+        containers.append(
+            ContainerPlan(
+                len(containers),
+                c.name,
+                c.image or "",
+                c.image_pull_policy or "Always",
+                ContainerKind.REGULAR,
+                default_reason,
+            )
+        )
+    raw = pod.to_api()
+    raw.pop("status", None)
+    meta = raw.setdefault("metadata", {})
+    name = pod.metadata.name or "pod"
+    namespace = pod.metadata.namespace or "default"
+    uid = pod.metadata.uid or _uid(namespace, name)
+    meta.update({"name": name, "namespace": namespace, "uid": uid})
+    meta.setdefault("creationTimestamp", config.epoch)
+    return PodPlan(
+        name=name,
+        namespace=namespace,
+        uid=uid,
+        restart_policy=spec.restart_policy or "Always",
+        grace=spec.termination_grace_period_seconds or 0,
+        active_deadline=spec.active_deadline_seconds or -1,
+        containers=tuple(containers),
+        by_name={c.name: c.idx for c in containers},
+        init_idx=tuple(c.idx for c in containers if c.kind is not ContainerKind.REGULAR),
+        regular_idx=tuple(c.idx for c in containers if c.kind is ContainerKind.REGULAR),
+        sidecar_idx=tuple(c.idx for c in containers if c.kind is ContainerKind.SIDECAR),
+        config=config,
+        raw=raw,
+    )
+
+
+def initial(plan: PodPlan) -> PodState:
+    """The pod as the API server stores it on create: Pending, unscheduled, nothing started."""
+    return PodState(
+        t=0,
+        stage=PStage.UNSCHEDULED,
+        node="",
+        sched_msg="",
+        ctrs=tuple(Ctr() for _ in plan.containers),
+        images=frozenset(),
+        phase=PodPhase.PENDING,
+        reason="",
+        start_time=-1,
+        kill_start=-1,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# What the API shows of a container (convertToAPIContainerStatuses + the reason-cache overlay)
+# ---------------------------------------------------------------------------------------------
+
+
+class View(NamedTuple):
+    """One container as its v1 status shows it."""
+
+    kind: str  # waiting | running | terminated
+    reason: str  # waiting reason (terminated: see term)
+    message: str
+    term: Term | None  # state.terminated
+    last: Term | None  # lastState.terminated
+    started_at: int  # state.running.startedAt
+    started: bool
+    ready: bool
+
+
+def _restartable(plan: PodPlan, cp: ContainerPlan, c: Ctr) -> bool:
+    return restart_permitted(Ctx(plan, cp, c, 0, None, frozenset(), None))
+
+
+def container_view(plan: PodPlan, cp: ContainerPlan, c: Ctr) -> View:
+    """The v1 container status of ``c``: the newest runtime instance gives ``state``, the one before
+    ``lastState``; a cached sync error overlays a waiting reason on a container that will restart
+    (kubelet_pods.go convertToAPIContainerStatuses).
+
+    The status is generated when a sync *starts*, so an error a sync records (``CrashLoopBackOff``
+    after an exit, ``ImagePullBackOff``) shows from the next event or timer on: an exit in back-off
+    reads ``Completed``/``Error`` first, then ``CrashLoopBackOff``, as ``kubectl get pods -w`` shows.
+    A runtime's failure answer (``ErrImagePull``, ``CreateContainerConfigError``) completes the sync
+    that asked for it and shows at once.
+    """
+    st = c.state
+    if st is S.RUNNING or st is S.STOPPING:
+        return View("running", "", "", None, c.last, c.started_at, True, cp.kind is not ContainerKind.INIT)
+    if st is S.WAITING:
+        return View("waiting", cp.default_reason, "", None, c.last, -1, False, False)
+    if st is S.ABANDONED:
+        if c.term is not None:
+            return View("terminated", "", "", c.term, c.last, -1, False, _init_ready(cp, c.term))
+        return View("waiting", c.shown or cp.default_reason, c.shown_msg, None, c.last, -1, False, False)
+    if st is S.TERMINATED:
+        if c.shown and c.term is not None and _restartable(plan, cp, c):
+            return View("waiting", c.shown, c.shown_msg, None, c.term, -1, False, False)
+        return View("terminated", "", "", c.term, c.last, -1, False, _init_ready(cp, c.term))
+    # PULLING, PULL_BACKOFF, CREATING, CREATE_ERROR, CRASH_BACKOFF: the cached error shows until a sync succeeds
+    if c.shown:
+        return View("waiting", c.shown, c.shown_msg, None, c.term or c.last, -1, False, False)
+    if c.term is not None:  # a restart in flight: the exited instance is still the newest one
+        return View("terminated", "", "", c.term, c.last, -1, False, False)
+    return View("waiting", cp.default_reason, "", None, c.last, -1, False, False)
+
+
+def _init_ready(cp: ContainerPlan, term: Term | None) -> bool:
+    # prober_manager UpdatePodStatus: a regular init container is ready iff it exited 0.
+    return cp.kind is ContainerKind.INIT and term is not None and term.exit_code == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Phase: the oracle's getPhase on the views, memoized
+# ---------------------------------------------------------------------------------------------
+
+_PHASE_CACHE: dict[tuple[Any, ...], PodPhase] = {}
+
+
+def _kind_code(v: View) -> tuple[str, int, int, bool]:
+    if v.kind == "waiting":
+        return ("waiting", -1, -1 if v.last is None else v.last.exit_code, False)
+    if v.kind == "running":
+        return ("running", -1, -1, v.started)
+    assert v.term is not None
+    return ("terminated", v.term.exit_code, -1, False)
+
+
+def _status_from_code(name: str, code: tuple[str, int, int, bool]) -> dict[str, Any]:
+    kind, exit_code, last_exit, started = code
+    status: dict[str, Any] = {"name": name, "started": started}
+    if kind == "terminated":
+        status["state"] = {"terminated": {"exitCode": exit_code}}
+    else:
+        status["state"] = {kind: {}}
+    if last_exit >= 0:
+        status["lastState"] = {"terminated": {"exitCode": last_exit}}
+    return status
+
+
+def phase_of(plan: PodPlan, views: tuple[View, ...], *, terminal: bool) -> PodPhase:
+    """``getPhase`` over the container views, through the oracle's own counting and decision code."""
+    codes = tuple(_kind_code(v) for v in views)
+    key = (plan.restart_policy, tuple(c.kind for c in plan.containers), codes, terminal)
+    phase = _PHASE_CACHE.get(key)
+    if phase is None:
+        spec = {
+            "initContainers": [
+                {"name": cp.name, **({"restartPolicy": "Always"} if cp.kind is ContainerKind.SIDECAR else {})}
+                for cp in plan.containers
+                if cp.kind is not ContainerKind.REGULAR
+            ],
+            "containers": [{"name": cp.name} for cp in plan.containers if cp.kind is ContainerKind.REGULAR],
+        }
+        by_name = {
+            cp.name: _status_from_code(cp.name, code) for cp, code in zip(plan.containers, codes, strict=True)
+        }
+        # pod_has_initialized as the oracle infers it from a Pod object: a regular container running or terminated.
+        initialized = any(
+            code[0] in ("running", "terminated")
+            for cp, code in zip(plan.containers, codes, strict=True)
+            if cp.kind is ContainerKind.REGULAR
+        )
+        counts = _count_phase(spec, by_name)
+        phase = _decide_phase(counts, plan.restart_policy, terminal, initialized, False)
+        if len(_PHASE_CACHE) > 200_000:
+            _PHASE_CACHE.clear()
+        _PHASE_CACHE[key] = phase
+    return phase
+
+
+# ---------------------------------------------------------------------------------------------
+# Firing the tables
+# ---------------------------------------------------------------------------------------------
+
+
+def describe(plan: PodPlan, s: PodState, idx: int | None = None) -> str:
+    """A one-line description of the model's state, for error messages."""
+    text = f"pod {plan.name!r} (t={s.t}s, stage {s.stage.name}, phase {s.phase})"
+    if idx is not None:
+        c = s.ctrs[idx]
+        detail = c.state.name
+        if c.term is not None and c.state in (S.TERMINATED, S.CRASH_BACKOFF):
+            detail += f"(exit {c.term.exit_code})"
+        text += f", container {plan.containers[idx].name!r} in {detail}"
+    return text
+
+
+def _apply(
+    plan: PodPlan, s: PodState, idx: int, event: CEvent, ev: Any, out: list[KEvent] | None, reference: bool
+) -> Ctr | None:
+    """Fire ``event`` on container ``idx``; the new record, or None when the table leaves it as is."""
+    c = s.ctrs[idx]
+    ctx = Ctx(plan, plan.containers[idx], c, s.t, ev, s.images, out)
+    row = CONTAINER.fire_reference(c.state, event, ctx) if reference else CONTAINER.fire(c.state, event, ctx)
+    if row is None:
+        return None
+    new = row.action(ctx) if row.action is not None else c
+    if new.state is not row.target:
+        new = new._replace(state=row.target)
+    return new
+
+
+_RUNTIME_EVENT: Final[dict[type[Event], CEvent]] = {
+    ImagePulled: CEvent.IMAGE_PULLED,
+    ImagePullFailed: CEvent.IMAGE_PULL_FAILED,
+    ContainerStarted: CEvent.CONTAINER_STARTED,
+    ContainerStartFailed: CEvent.CONTAINER_START_FAILED,
+    ContainerExited: CEvent.CONTAINER_EXITED,
+}
+_BUSY: Final = frozenset({S.PULLING, S.CREATING})
+_ALIVE: Final = frozenset({S.RUNNING, S.STOPPING})
+
+
+class _PodCtx(NamedTuple):
+    plan: PodPlan
+
+
+def _pod_event(plan: PodPlan, s: PodState, event: PEvent, ev: Event | None, reference: bool) -> PodState:
+    pctx = _PodCtx(plan)
+    rule = POD.forbidden.get((s.stage, event))
+    if rule is not None:
+        raise IllegalTransition(describe(plan, s), ev if ev is not None else event.name, rule, DOCS)
+    row = POD.fire_reference(s.stage, event, pctx) if reference else POD.fire(s.stage, event, pctx)
+    if row is None:
+        return s
+    return s._replace(stage=row.target)
+
+
+# ---------------------------------------------------------------------------------------------
+# The kubelet's own moves
+# ---------------------------------------------------------------------------------------------
+
+
+class _Settle:
+    """One settling pass, with the containers in a list while it works."""
+
+    __slots__ = ("changed", "ctrs", "out", "plan", "reference", "s")
+
+    def __init__(self, plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: bool) -> None:
+        self.plan = plan
+        self.s = s
+        self.ctrs = list(s.ctrs)
+        self.out = out
+        self.reference = reference
+        self.changed = False
+
+    def fire(self, idx: int, event: CEvent, ev: Any = None) -> None:
+        s = self.s._replace(ctrs=tuple(self.ctrs)) if self.reference else self.s
+        c = self.ctrs[idx]
+        ctx = Ctx(self.plan, self.plan.containers[idx], c, s.t, ev, s.images, self.out)
+        row = (
+            CONTAINER.fire_reference(c.state, event, ctx)
+            if self.reference
+            else CONTAINER.fire(c.state, event, ctx)
+        )
+        if row is None:
+            return
+        new = row.action(ctx) if row.action is not None else c
+        if new.state is not row.target:
+            new = new._replace(state=row.target)
+        if new != c:
+            self.ctrs[idx] = new
+            self.changed = True
+
+    def busy(self) -> bool:
+        return any(c.state in _BUSY for c in self.ctrs)
+
+    def sync(self, idx: int) -> None:
+        """Give container ``idx`` a SYNC if the pod worker is free to start something."""
+        st = self.ctrs[idx].state
+        if st in _BUSY or st is S.RUNNING or st is S.ABANDONED:
+            return
+        if st is not S.STOPPING and self.busy():
+            return
+        self.fire(idx, CEvent.SYNC)
+
+    def ctx(self, idx: int) -> Ctx:
+        return Ctx(self.plan, self.plan.containers[idx], self.ctrs[idx], self.s.t, None, self.s.images, None)
+
+
+def _initializing(st: _Settle) -> PEvent | None:
+    plan = st.plan
+    init_idx = plan.init_idx
+    for pos, i in enumerate(init_idx):
+        cp = plan.containers[i]
+        if cp.kind is ContainerKind.SIDECAR:
+            if st.ctrs[i].state is S.RUNNING:
+                continue  # started (no startup probe): the next init container may start
+            st.sync(i)
+            nxt = init_idx[pos + 1] if pos + 1 < len(init_idx) else None
+            if st.ctrs[i].ever_started and nxt is not None and st.ctrs[nxt].state is not S.WAITING:
+                continue  # a restarting sidecar no longer holds back init containers after it
+            return None
+        c = st.ctrs[i]
+        if c.state is S.TERMINATED and c.term is not None:
+            if c.term.exit_code == 0:
+                continue
+            if plan.restart_policy == "Never":
+                return PEvent.INIT_FAILED
+        st.sync(i)
+        return None
+    return PEvent.INIT_DONE
+
+
+def _started(st: _Settle) -> PEvent | None:
+    plan = st.plan
+    for i in plan.sidecar_idx:
+        st.sync(i)  # sidecars restart whatever the pod's restartPolicy
+    for i in plan.regular_idx:
+        st.sync(i)
+    for i in plan.regular_idx:
+        c = st.ctrs[i]
+        if c.state is not S.TERMINATED or restart_permitted(st.ctx(i)):
+            return None
+    return PEvent.ALL_EXITED
+
+
+def _completing(st: _Settle) -> PEvent | None:
+    plan = st.plan
+    s = st.s
+    kill_start = s.kill_start if s.kill_start >= 0 else s.t
+    grace_end = kill_start + plan.grace
+    floor = plan.config.minimum_grace_period
+    # Regular (and init) containers first, in parallel.
+    for i, cp in enumerate(plan.containers):
+        if cp.kind is not ContainerKind.SIDECAR:
+            st.fire(i, CEvent.KILL, max(grace_end, s.t + floor))
+    # Sidecars in reverse declaration order, each once everything after it has stopped.
+    mains_alive = any(
+        st.ctrs[i].state in _ALIVE
+        for i, cp in enumerate(plan.containers)
+        if cp.kind is not ContainerKind.SIDECAR
+    )
+    if not mains_alive:
+        for i in reversed(plan.sidecar_idx):
+            if st.ctrs[i].state is S.RUNNING:
+                st.fire(i, CEvent.KILL, max(grace_end, s.t + floor))
+                break
+            if st.ctrs[i].state is S.STOPPING:
+                break
+            st.fire(i, CEvent.KILL)  # not running: counts as terminated already
+    for i, c in enumerate(st.ctrs):
+        if c.state is S.STOPPING:
+            st.fire(i, CEvent.SYNC)  # SIGKILL when the grace period ends
+    if any(c.state in _ALIVE for c in st.ctrs):
+        return None
+    return PEvent.STOPPED
+
+
+def _generate_status(s: PodState) -> PodState:
+    """The status a sync generates when it starts shows the reason cache as the last sync left it."""
+    if all(c.shown == c.err and c.shown_msg == c.err_msg for c in s.ctrs):
+        return s
+    return s._replace(ctrs=tuple(c._replace(shown=c.err, shown_msg=c.err_msg) for c in s.ctrs))
+
+
+def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: bool) -> PodState:
+    s = _generate_status(s)
+    for _ in range(4 * len(plan.containers) + 16):
+        stage = s.stage
+        if stage is PStage.UNSCHEDULED or stage is PStage.UNSCHEDULABLE or stage is PStage.FINISHED:
+            return s
+        if s.start_time < 0:
+            s = s._replace(start_time=s.t)  # the kubelet's first sync sets status.startTime
+        if (
+            plan.active_deadline >= 0
+            and s.t >= s.start_time + plan.active_deadline
+            and stage in (PStage.INITIALIZING, PStage.STARTED)
+        ):
+            if out is not None:
+                out.append(KEvent("Normal", "DeadlineExceeded", DEADLINE_MESSAGE, "kubelet", s.t))
+            s = _pod_event(plan, s, PEvent.DEADLINE, None, reference)._replace(reason="DeadlineExceeded")
+            continue
+        st = _Settle(plan, s, out, reference)
+        if stage is PStage.INITIALIZING:
+            pev = _initializing(st)
+        elif stage is PStage.STARTED:
+            pev = _started(st)
+        else:
+            pev = _completing(st)
+        s = s._replace(ctrs=tuple(st.ctrs)) if st.changed else s
+        if pev is not None:
+            new = _pod_event(plan, s, pev, None, reference)
+            if new.stage is PStage.COMPLETING and s.stage is not PStage.COMPLETING:
+                new = new._replace(kill_start=new.t)
+            if new.stage is PStage.FINISHED:
+                return _publish(plan, new, final=True)
+            if new.stage is not s.stage:
+                s = new
+                continue
+        if not st.changed:
+            return _publish(plan, s, final=False)
+    raise AssertionError(f"the kubelet did not settle: {describe(plan, s)}")  # a model bug, never user input
+
+
+def _publish(plan: PodPlan, s: PodState, *, final: bool) -> PodState:
+    """Set the published phase: getPhase, sticky once terminal, held while containers may run (K1, K3)."""
+    if s.phase.is_terminal:
+        return s
+    views = tuple(container_view(plan, cp, c) for cp, c in zip(plan.containers, s.ctrs, strict=True))
+    if final:
+        phase = PodPhase.FAILED if s.reason == "DeadlineExceeded" else phase_of(plan, views, terminal=True)
+        return s._replace(phase=phase)
+    phase = phase_of(plan, views, terminal=False)
+    if phase.is_terminal:
+        return s  # mergePodStatus: no terminal phase while containers could run
+    return s if phase is s.phase else s._replace(phase=phase)
+
+
+# ---------------------------------------------------------------------------------------------
+# step
+# ---------------------------------------------------------------------------------------------
+
+
+def _next_due(plan: PodPlan, s: PodState) -> int:
+    """The earliest timer strictly after now, or -1."""
+    best = -1
+    if plan.active_deadline >= 0 and s.start_time >= 0 and s.stage in (PStage.INITIALIZING, PStage.STARTED):
+        best = s.start_time + plan.active_deadline
+        if best <= s.t:
+            best = -1
+    for c in s.ctrs:
+        if c.due > s.t and (best < 0 or c.due < best):
+            best = c.due
+    return best
+
+
+def step(
+    plan: PodPlan, s: PodState, ev: Event, *, out: list[KEvent] | None = None, reference: bool = False
+) -> PodState:
+    """The state after ``ev``; :class:`IllegalTransition` (and ``s`` untouched) if the model forbids it.
+
+    ``out`` collects the Kubernetes Events emitted; ``reference`` runs the tables through ``transitions``.
+    """
+    cev = _RUNTIME_EVENT.get(type(ev))
+    if cev is not None:
+        assert isinstance(ev, ContainerEvent)
+        idx = plan.by_name.get(ev.container)
+        if idx is None:
+            known = ", ".join(c.name for c in plan.containers)
+            raise IllegalTransition(
+                describe(plan, s),
+                ev,
+                f"the pod spec has no container named {ev.container!r} (containers: {known})",
+            )
+        c = s.ctrs[idx]
+        rule = CONTAINER.forbidden.get((c.state, cev))
+        if rule is not None:
+            raise IllegalTransition(describe(plan, s, idx), ev, rule, DOCS + "#container-states")
+        new = _apply(plan, s, idx, cev, ev, out, reference)
+        if new is None:
+            raise IllegalTransition(describe(plan, s, idx), ev, "no row of the container table applies")
+        ctrs = s.ctrs[:idx] + (new,) + s.ctrs[idx + 1 :]
+        images = s.images | {plan.containers[idx].image} if cev is CEvent.IMAGE_PULLED else s.images
+        return _settle(plan, s._replace(ctrs=ctrs, images=images), out, reference)
+    if type(ev) is Tick:
+        target = s.t + ev.seconds
+        while True:
+            due = _next_due(plan, s)
+            if due < 0 or due > target:
+                return _settle(plan, s._replace(t=target), out, reference) if target != s.t else s
+            s = _settle(plan, s._replace(t=due), out, reference)
+    if type(ev) is Schedule:
+        new_s = _pod_event(plan, s, PEvent.SCHEDULE, ev, reference)
+        if out is not None:
+            out.append(
+                KEvent(
+                    "Normal",
+                    "Scheduled",
+                    f"Successfully assigned {plan.namespace}/{plan.name} to {ev.node}",
+                    "default-scheduler",
+                    s.t,
+                )
+            )
+        return _settle(plan, new_s._replace(node=ev.node, images=s.images | set(ev.images)), out, reference)
+    if type(ev) is Unschedulable:
+        new_s = _pod_event(plan, s, PEvent.UNSCHEDULABLE, ev, reference)
+        if out is not None:
+            out.append(KEvent("Warning", "FailedScheduling", ev.message, "default-scheduler", s.t))
+        return new_s._replace(sched_msg=ev.message)
+    raise IllegalTransition(describe(plan, s), ev, "podfsm does not model this event yet")
+
+
+def enabled_events(plan: PodPlan, s: PodState) -> list[Event]:
+    """The environment's legal moves in ``s`` (one representative per kind), for random walks and the explorer."""
+    events: list[Event] = []
+    if s.stage in (PStage.UNSCHEDULED, PStage.UNSCHEDULABLE):
+        events.append(Schedule(node="node-1"))
+        events.append(Unschedulable())
+        return events
+    for cp, c in zip(plan.containers, s.ctrs, strict=True):
+        st = c.state
+        if st is S.PULLING:
+            events += [ImagePulled(cp.name), ImagePullFailed(cp.name)]
+        elif st is S.CREATING:
+            events += [
+                ContainerStarted(cp.name),
+                ContainerStartFailed(cp.name, "CreateContainerConfigError"),
+                ContainerStartFailed(cp.name, "RunContainerError"),
+            ]
+        elif st in _ALIVE:
+            events += [ContainerExited(cp.name, 0), ContainerExited(cp.name, 1)]
+    due = _next_due(plan, s)
+    if due > s.t:
+        events.append(Tick(due - s.t))
+    return events

@@ -1,0 +1,216 @@
+"""The v1 Pod object of a model state: what ``kubectl get pod -o json`` would print.
+
+The container statuses come from :func:`podfsm.engine.container_view`; the conditions from the
+oracle's generate.go functions with the published phase; ``lastTransitionTime`` only moves when a
+condition's status changes (``updateStatusInternal``), so the builder takes the previous object.
+When the pod is finished, ``TerminatePod`` rewrites the statuses of containers that never
+terminated (``ContainerStatusUnknown``, exit 137).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from datetime import timedelta
+from typing import Any, Final
+
+from podfsm.engine import PodState, View, container_view
+from podfsm.oracle import (
+    Condition,
+    containers_ready_condition,
+    parse_time,
+    pod_initialized_condition,
+    pod_ready_condition,
+)
+from podfsm.pod import PStage
+from podfsm.records import ContainerKind, ContainerPlan, PodPlan, Term
+
+__all__ = ["pod_json", "qos_class", "timestamp"]
+
+CONTAINER_STATUS_UNKNOWN_MESSAGE: Final = "The container could not be located when the pod was terminated"
+_CONDITION_ORDER: Final = (
+    "PodReadyToStartContainers",
+    "Initialized",
+    "Ready",
+    "ContainersReady",
+    "PodScheduled",
+)
+
+
+def timestamp(plan: PodPlan, t: int) -> str:
+    """The RFC 3339 wall time of logical second ``t``."""
+    return (parse_time(plan.config.epoch) + timedelta(seconds=t)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _hash(*parts: object) -> str:
+    return hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()
+
+
+def qos_class(spec: dict[str, Any]) -> str:
+    """``GetPodQOS``: Guaranteed if every container's cpu and memory limits equal its requests, BestEffort if none are set."""
+    containers = [*(spec.get("initContainers") or ()), *(spec.get("containers") or ())]
+    any_set = False
+    guaranteed = True
+    for c in containers:
+        res = c.get("resources") or {}
+        requests = res.get("requests") or {}
+        limits = res.get("limits") or {}
+        if requests or limits:
+            any_set = True
+        for r in ("cpu", "memory"):
+            limit = limits.get(r)
+            request = requests.get(r, limit)
+            if limit is None or str(request) != str(limit):
+                guaranteed = False
+    if not any_set:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed else "Burstable"
+
+
+def _term_json(plan: PodPlan, term: Term, container_id: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"exitCode": term.exit_code, "reason": term.reason}
+    if term.message:
+        out["message"] = term.message
+    out["startedAt"] = timestamp(plan, term.started_at)
+    out["finishedAt"] = timestamp(plan, term.finished_at)
+    out["containerID"] = container_id
+    return out
+
+
+def _status_json(plan: PodPlan, cp: ContainerPlan, v: View, restarts: int) -> dict[str, Any]:
+    instance = restarts + (1 if v.kind == "terminated" or v.kind == "running" else 0)
+    cid = f"containerd://{_hash(plan.uid, cp.name, instance)}"
+    state: dict[str, Any]
+    if v.kind == "running":
+        state = {"running": {"startedAt": timestamp(plan, v.started_at)}}
+    elif v.kind == "terminated":
+        assert v.term is not None
+        state = {"terminated": _term_json(plan, v.term, cid)}
+    else:
+        waiting: dict[str, Any] = {"reason": v.reason}
+        if v.message:
+            waiting["message"] = v.message
+        state = {"waiting": waiting}
+    last: dict[str, Any] = {}
+    if v.last is not None:
+        last = {"terminated": _term_json(plan, v.last, f"containerd://{_hash(plan.uid, cp.name, restarts)}")}
+    status: dict[str, Any] = {"name": cp.name, "image": cp.image}
+    if v.kind != "waiting" or v.last is not None:
+        status["imageID"] = f"{cp.image}@sha256:{_hash(cp.image)}"
+        status["containerID"] = cid
+    else:
+        status["imageID"] = ""
+    status.update(
+        {"state": state, "lastState": last, "ready": v.ready, "restartCount": restarts, "started": v.started}
+    )
+    return status
+
+
+def _has_pod_initialized(plan: PodPlan, statuses: list[dict[str, Any]]) -> bool:
+    """status_manager.go ``hasPodInitialized``."""
+    if not plan.init_idx:
+        return True
+    for cp, st in zip(plan.containers, statuses, strict=True):
+        if cp.kind is ContainerKind.REGULAR and (
+            st["lastState"].get("terminated") or "waiting" not in st["state"]
+        ):
+            return True
+    last_cp = plan.containers[plan.init_idx[-1]]
+    st = statuses[plan.init_idx[-1]]
+    if last_cp.kind is ContainerKind.SIDECAR:
+        return "running" in st["state"] and bool(st["started"])
+    for term in (st["state"].get("terminated"), st["lastState"].get("terminated")):
+        if term is not None and term["exitCode"] == 0:
+            return True
+    return False
+
+
+def _terminate_pod(plan: PodPlan, statuses: list[dict[str, Any]]) -> None:
+    """status_manager.go ``TerminatePod``: non-terminated statuses become ContainerStatusUnknown (137)."""
+    unknown = {
+        "exitCode": 137,
+        "reason": "ContainerStatusUnknown",
+        "message": CONTAINER_STATUS_UNKNOWN_MESSAGE,
+    }
+    if _has_pod_initialized(plan, statuses):
+        for cp, st in zip(plan.containers, statuses, strict=True):
+            if cp.kind is ContainerKind.REGULAR and "terminated" not in st["state"]:
+                st["state"] = {"terminated": dict(unknown)}
+    # init containers: all but the trailing never-started ones (initializedContainers keeps at least the first)
+    inits = [statuses[i] for i in plan.init_idx]
+    keep = len(inits)
+    while keep > 1 and "waiting" in inits[keep - 1]["state"] and not inits[keep - 1]["lastState"]:
+        keep -= 1
+    for st in inits[:keep]:
+        if "terminated" not in st["state"]:
+            st["state"] = {"terminated": dict(unknown)}
+
+
+def _condition(
+    ctype: str, status: str, reason: str, message: str, t: str, prev: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    old = prev.get(ctype)
+    since = old["lastTransitionTime"] if old is not None and old.get("status") == status else t
+    out: dict[str, Any] = {
+        "type": ctype,
+        "status": status,
+        "lastProbeTime": None,
+        "lastTransitionTime": since,
+    }
+    if reason:
+        out["reason"] = reason
+    if message:
+        out["message"] = message
+    return out
+
+
+def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The complete v1 Pod for state ``s`` (``prev``: the object before, for ``lastTransitionTime``)."""
+    now = timestamp(plan, s.t)
+    pod: dict[str, Any] = copy.deepcopy(plan.raw)
+    spec = pod["spec"]
+    status: dict[str, Any] = {"phase": str(s.phase)}
+    prev_conditions = {c["type"]: c for c in ((prev or {}).get("status") or {}).get("conditions") or ()}
+    conditions: list[dict[str, Any]] = []
+    if s.stage is PStage.UNSCHEDULABLE:
+        conditions.append(
+            _condition("PodScheduled", "False", "Unschedulable", s.sched_msg, now, prev_conditions)
+        )
+    elif s.stage is not PStage.UNSCHEDULED:
+        spec["nodeName"] = s.node
+        views = [container_view(plan, cp, c) for cp, c in zip(plan.containers, s.ctrs, strict=True)]
+        statuses = [
+            _status_json(plan, cp, v, c.restarts)
+            for cp, v, c in zip(plan.containers, views, s.ctrs, strict=True)
+        ]
+        if s.stage is PStage.FINISHED:
+            _terminate_pod(plan, statuses)
+            if s.reason == "DeadlineExceeded":
+                status["reason"] = "DeadlineExceeded"
+                status["message"] = "Pod was active on the node longer than the specified deadline"
+        by_name = {st["name"]: st for st in statuses}
+        phase = str(s.phase)
+        ready_to_start = "False" if s.stage is PStage.FINISHED else "True"
+        containers_ready = containers_ready_condition(spec, by_name, phase)
+        generated = {
+            "PodReadyToStartContainers": Condition(ready_to_start),
+            "Initialized": pod_initialized_condition(spec, by_name, phase),
+            "Ready": pod_ready_condition(spec, (), containers_ready),
+            "ContainersReady": containers_ready,
+            "PodScheduled": Condition("True"),
+        }
+        for ctype in _CONDITION_ORDER:
+            g = generated[ctype]
+            conditions.append(_condition(ctype, g.status, g.reason, g.message, now, prev_conditions))
+        status["startTime"] = timestamp(plan, s.start_time)
+        status["hostIP"] = "10.0.0.1"
+        status["podIP"] = f"10.244.0.{int(_hash(plan.uid)[:2], 16) % 250 + 2}"
+        status["initContainerStatuses"] = [statuses[i] for i in plan.init_idx] if plan.init_idx else None
+        status["containerStatuses"] = [statuses[i] for i in plan.regular_idx]
+        if status["initContainerStatuses"] is None:
+            del status["initContainerStatuses"]
+    if conditions:
+        status["conditions"] = conditions
+    status["qosClass"] = qos_class(spec)
+    pod["status"] = status
+    return pod
