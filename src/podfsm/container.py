@@ -122,7 +122,7 @@ def create_failure(ctx: Ctx) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# Actions. Each returns the container's new record (the row sets the state).
+# Actions. Each returns the container's new record, in the row's target state.
 # ---------------------------------------------------------------------------------------------
 
 
@@ -137,44 +137,44 @@ def _next_backoff(ctx: Ctx) -> Ctr:
     return c._replace(backoff=period, backoff_at=ctx.t)
 
 
-def begin_pull(ctx: Ctx) -> Ctr:
+def begin_pull(ctx: Ctx, target: S) -> Ctr:
     ctx.emit("Normal", "Pulling", f'Pulling image "{ctx.cp.image}"')
-    return ctx.c._replace(due=-1)
+    return ctx.c._replace(state=target, due=-1)
 
 
-def skip_pull(ctx: Ctx) -> Ctr:
+def skip_pull(ctx: Ctx, target: S) -> Ctr:
     ctx.emit("Normal", "Pulled", f'Container image "{ctx.cp.image}" already present on machine')
-    return ctx.c._replace(due=-1)
+    return ctx.c._replace(state=target, due=-1)
 
 
-def never_pull(ctx: Ctx) -> Ctr:
+def never_pull(ctx: Ctx, target: S) -> Ctr:
     message = f'Container image "{ctx.cp.image}" is not present with pull policy of Never'
     ctx.emit("Warning", "ErrImageNeverPull", message)
     ctx.emit("Warning", "Failed", "Error: ErrImageNeverPull")
-    return ctx.c._replace(err="ErrImageNeverPull", err_msg=message, due=-1)
+    return ctx.c._replace(state=target, err="ErrImageNeverPull", err_msg=message, due=-1)
 
 
-def restart_begin_pull(ctx: Ctx) -> Ctr:
+def restart_begin_pull(ctx: Ctx, target: S) -> Ctr:
     ctx.c = _next_backoff(ctx)
-    return begin_pull(ctx)
+    return begin_pull(ctx, target)
 
 
-def restart_skip_pull(ctx: Ctx) -> Ctr:
+def restart_skip_pull(ctx: Ctx, target: S) -> Ctr:
     ctx.c = _next_backoff(ctx)
-    return skip_pull(ctx)
+    return skip_pull(ctx, target)
 
 
-def restart_never_pull(ctx: Ctx) -> Ctr:
+def restart_never_pull(ctx: Ctx, target: S) -> Ctr:
     ctx.c = _next_backoff(ctx)
-    return never_pull(ctx)
+    return never_pull(ctx, target)
 
 
-def pulled(ctx: Ctx) -> Ctr:
+def pulled(ctx: Ctx, target: S) -> Ctr:
     ctx.emit("Normal", "Pulled", f'Successfully pulled image "{ctx.cp.image}"')
-    return ctx.c
+    return ctx.c._replace(state=target)
 
 
-def pull_failed(ctx: Ctx) -> Ctr:
+def pull_failed(ctx: Ctx, target: S) -> Ctr:
     c = ctx.c
     cfg = ctx.plan.config
     reason = getattr(ctx.ev, "reason", "ErrImagePull")
@@ -189,6 +189,7 @@ def pull_failed(ctx: Ctx) -> Ctr:
         else min(2 * c.pull_backoff, cfg.image_back_off_max)
     )
     return c._replace(
+        state=target,
         err=reason,
         err_msg=detail,
         pull_backoff=period,
@@ -197,33 +198,37 @@ def pull_failed(ctx: Ctx) -> Ctr:
     )
 
 
-def show_pull_backoff(ctx: Ctx) -> Ctr:
+def show_pull_backoff(ctx: Ctx, target: S) -> Ctr:
     message = f'Back-off pulling image "{ctx.cp.image}"'
     ctx.emit("Normal", "BackOff", message)
     ctx.emit("Warning", "Failed", "Error: ImagePullBackOff")
     return ctx.c._replace(
-        err="ImagePullBackOff", err_msg=message, due=ctx.t + ctx.plan.config.sync_error_back_off
+        state=target, err="ImagePullBackOff", err_msg=message, due=ctx.t + ctx.plan.config.sync_error_back_off
     )
 
 
-def started(ctx: Ctx) -> Ctr:
+def started(ctx: Ctx, target: S) -> Ctr:
     c = ctx.c
     ctx.emit("Normal", "Created", f"Created container: {ctx.cp.name}")
     ctx.emit("Normal", "Started", f"Started container {ctx.cp.name}")
     if c.term is not None:  # a new instance replaces the exited one
         c = c._replace(last=c.term, term=None, restarts=c.restarts + 1)
     # The sync that started it succeeded: the reason cache is cleared, and so is what the status shows.
-    return c._replace(started_at=ctx.t, err="", err_msg="", shown="", shown_msg="", due=-1, ever_started=True)
+    return c._replace(
+        state=target, started_at=ctx.t, err="", err_msg="", shown="", shown_msg="", due=-1, ever_started=True
+    )
 
 
-def create_failed(ctx: Ctx) -> Ctr:
+def create_failed(ctx: Ctx, target: S) -> Ctr:
     reason = getattr(ctx.ev, "reason", "CreateContainerError")
     message = getattr(ctx.ev, "message", "") or reason
     ctx.emit("Warning", "Failed", f"Error: {message}")
-    return ctx.c._replace(err=reason, err_msg=message, due=ctx.t + ctx.plan.config.sync_error_back_off)
+    return ctx.c._replace(
+        state=target, err=reason, err_msg=message, due=ctx.t + ctx.plan.config.sync_error_back_off
+    )
 
 
-def start_failed(ctx: Ctx) -> Ctr:
+def start_failed(ctx: Ctx, target: S) -> Ctr:
     """StartContainer failed: the created instance exited 128 (containerd StartError)."""
     c = ctx.c
     reason = getattr(ctx.ev, "reason", "RunContainerError")
@@ -234,39 +239,45 @@ def start_failed(ctx: Ctx) -> Ctr:
         c = c._replace(last=c.term, restarts=c.restarts + 1)
     overlay = ("RunContainerError", message) if reason == "RunContainerError" else ("", "")
     return c._replace(
-        term=Term(128, "StartError", message, ctx.t, ctx.t), err=overlay[0], err_msg=overlay[1], due=-1
+        state=target,
+        term=Term(128, "StartError", message, ctx.t, ctx.t),
+        err=overlay[0],
+        err_msg=overlay[1],
+        due=-1,
     )
 
 
-def exited(ctx: Ctx) -> Ctr:
+def exited(ctx: Ctx, target: S) -> Ctr:
     c = ctx.c
     ev = ctx.ev
     term = Term(ev.exit_code, ev.effective_reason, "", c.started_at, ctx.t)
-    return c._replace(term=term, started_at=-1, due=-1)
+    return c._replace(state=target, term=term, started_at=-1, due=-1)
 
 
-def crash_backoff(ctx: Ctx) -> Ctr:
+def crash_backoff(ctx: Ctx, target: S) -> Ctr:
     c = ctx.c
     assert c.term is not None
     message = f"back-off {c.backoff}s restarting failed container={ctx.cp.name} pod={ctx.plan.pod_ref}"
     ctx.emit(
         "Warning", "BackOff", f"Back-off restarting failed container {ctx.cp.name} in pod {ctx.plan.pod_ref}"
     )
-    return c._replace(err="CrashLoopBackOff", err_msg=message, due=c.term.finished_at + c.backoff)
+    return c._replace(
+        state=target, err="CrashLoopBackOff", err_msg=message, due=c.term.finished_at + c.backoff
+    )
 
 
-def kill(ctx: Ctx) -> Ctr:
+def kill(ctx: Ctx, target: S) -> Ctr:
     ctx.emit("Normal", "Killing", f"Stopping container {ctx.cp.name}")
-    return ctx.c._replace(due=int(ctx.ev))  # the KILL event carries the SIGKILL time
+    return ctx.c._replace(state=target, due=int(ctx.ev))  # the KILL event carries the SIGKILL time
 
 
-def sigkill(ctx: Ctx) -> Ctr:
+def sigkill(ctx: Ctx, target: S) -> Ctr:
     c = ctx.c
-    return c._replace(term=Term(137, "Error", "", c.started_at, ctx.t), started_at=-1, due=-1)
+    return c._replace(state=target, term=Term(137, "Error", "", c.started_at, ctx.t), started_at=-1, due=-1)
 
 
-def abandon(ctx: Ctx) -> Ctr:
-    return ctx.c._replace(due=-1)
+def abandon(ctx: Ctx, target: S) -> Ctr:
+    return ctx.c._replace(state=target, due=-1)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -105,6 +105,9 @@ class PodPlan(NamedTuple):
     regular_idx: tuple[int, ...]
     sidecar_idx: tuple[int, ...]
     config: Config
+    kinds: tuple[ContainerKind, ...]  # each container's kind, in order
+    qos_class: str  # status.qosClass (GetPodQOS)
+    memo: dict[Any, Any]  # per-plan caches of derived, immutable values (snapshot JSON pieces)
     raw: dict[str, Any]  # the defaulted Pod JSON (metadata + spec) the snapshot starts from
 
     @property

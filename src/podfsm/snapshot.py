@@ -9,7 +9,6 @@ terminated (``ContainerStatusUnknown``, exit 137).
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from datetime import timedelta
 from typing import Any, Final
@@ -23,9 +22,9 @@ from podfsm.oracle import (
     pod_ready_condition,
 )
 from podfsm.pod import PStage
-from podfsm.records import ContainerKind, ContainerPlan, PodPlan, Term
+from podfsm.records import ContainerKind, ContainerPlan, Ctr, PodPlan, Term
 
-__all__ = ["pod_json", "qos_class", "timestamp"]
+__all__ = ["pod_json", "timestamp"]
 
 CONTAINER_STATUS_UNKNOWN_MESSAGE: Final = "The container could not be located when the pod was terminated"
 _CONDITION_ORDER: Final = (
@@ -37,34 +36,31 @@ _CONDITION_ORDER: Final = (
 )
 
 
+_TIMESTAMPS: dict[tuple[str, int], str] = {}
+_HASHES: dict[tuple[object, ...], str] = {}
+
+
 def timestamp(plan: PodPlan, t: int) -> str:
     """The RFC 3339 wall time of logical second ``t``."""
-    return (parse_time(plan.config.epoch) + timedelta(seconds=t)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    key = (plan.config.epoch, t)
+    text = _TIMESTAMPS.get(key)
+    if text is None:
+        text = (parse_time(plan.config.epoch) + timedelta(seconds=t)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if len(_TIMESTAMPS) > 100_000:
+            _TIMESTAMPS.clear()
+        _TIMESTAMPS[key] = text
+    return text
 
 
 def _hash(*parts: object) -> str:
-    return hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()
-
-
-def qos_class(spec: dict[str, Any]) -> str:
-    """``GetPodQOS``: Guaranteed if every container's cpu and memory limits equal its requests, BestEffort if none are set."""
-    containers = [*(spec.get("initContainers") or ()), *(spec.get("containers") or ())]
-    any_set = False
-    guaranteed = True
-    for c in containers:
-        res = c.get("resources") or {}
-        requests = res.get("requests") or {}
-        limits = res.get("limits") or {}
-        if requests or limits:
-            any_set = True
-        for r in ("cpu", "memory"):
-            limit = limits.get(r)
-            request = requests.get(r, limit)
-            if limit is None or str(request) != str(limit):
-                guaranteed = False
-    if not any_set:
-        return "BestEffort"
-    return "Guaranteed" if guaranteed else "Burstable"
+    """A deterministic 64-hex id (container and image ids are not modelled, only their presence)."""
+    text = _HASHES.get(parts)
+    if text is None:
+        text = hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()
+        if len(_HASHES) > 100_000:
+            _HASHES.clear()
+        _HASHES[parts] = text
+    return text
 
 
 def _term_json(plan: PodPlan, term: Term, container_id: str) -> dict[str, Any]:
@@ -103,6 +99,18 @@ def _status_json(plan: PodPlan, cp: ContainerPlan, v: View, restarts: int) -> di
     status.update(
         {"state": state, "lastState": last, "ready": v.ready, "restartCount": restarts, "started": v.started}
     )
+    return status
+
+
+def _cached_status(plan: PodPlan, cp: ContainerPlan, c: Ctr) -> dict[str, Any]:
+    """The status JSON of ``c``, shared between snapshots while the container does not change."""
+    key = (cp.idx, c)
+    status: dict[str, Any] | None = plan.memo.get(key)
+    if status is None:
+        status = _status_json(plan, cp, container_view(plan, cp, c), c.restarts)
+        if len(plan.memo) > 50_000:
+            plan.memo.clear()
+        plan.memo[key] = status
     return status
 
 
@@ -167,8 +175,10 @@ def _condition(
 def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> dict[str, Any]:
     """The complete v1 Pod for state ``s`` (``prev``: the object before, for ``lastTransitionTime``)."""
     now = timestamp(plan, s.t)
-    pod: dict[str, Any] = copy.deepcopy(plan.raw)
-    spec = pod["spec"]
+    # The spec and metadata are shared with the plan below the top level: treat the object as read-only.
+    pod: dict[str, Any] = dict(plan.raw)
+    pod["metadata"] = dict(plan.raw["metadata"])
+    spec = pod["spec"] = dict(plan.raw["spec"])
     status: dict[str, Any] = {"phase": str(s.phase)}
     prev_conditions = {c["type"]: c for c in ((prev or {}).get("status") or {}).get("conditions") or ()}
     conditions: list[dict[str, Any]] = []
@@ -188,6 +198,8 @@ def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> 
             if s.reason == "DeadlineExceeded":
                 status["reason"] = "DeadlineExceeded"
                 status["message"] = "Pod was active on the node longer than the specified deadline"
+        else:
+            statuses = [_cached_status(plan, cp, c) for cp, c in zip(plan.containers, s.ctrs, strict=True)]
         by_name = {st["name"]: st for st in statuses}
         phase = str(s.phase)
         ready_to_start = "False" if s.stage is PStage.FINISHED else "True"
@@ -211,6 +223,6 @@ def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> 
             del status["initContainerStatuses"]
     if conditions:
         status["conditions"] = conditions
-    status["qosClass"] = qos_class(spec)
+    status["qosClass"] = plan.qos_class
     pod["status"] = status
     return pod

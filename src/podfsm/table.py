@@ -33,7 +33,7 @@ S = TypeVar("S", bound=Enum)
 E = TypeVar("E", bound=Enum)
 Ctx = Any
 Guard = Callable[[Ctx], bool]
-Action = Callable[[Ctx], Any]
+Action = Callable[[Ctx, Any], Any]  # (context, target state) -> the new record
 
 
 class TableError(Exception):

@@ -1,0 +1,201 @@
+"""The seed scenarios in examples/: each manifest + script gives the exact kubectl sequence.
+
+Each row is (t, READY, STATUS, RESTARTS, phase) after one script step, as `kubectl get pod -w`
+and `kubectl get pod -o jsonpath={.status.phase}` would show it. The sequences were checked by
+hand against ../shared/k8s-semantics.md (§2.2 getPhase, §3.2 reason cache, §3.6 back-off, §8 printPod).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from podfsm.events import events_from_script
+from podfsm.loader import load_documents, read_text
+from podfsm.simulator import Simulator, Step, load_pod
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+EXPECTED: dict[str, list[tuple[int, str, str, int, str]]] = {
+    # A Deployment's busybox with no command exits 0 at once: Completed and CrashLoopBackOff
+    # alternate while RESTARTS climbs; the first restart is immediate, then 10 s, 20 s, 40 s.
+    "busybox": [
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        (0, "1/1", "Running", 0, "Running"),
+        (0, "0/1", "Completed", 0, "Running"),
+        (0, "0/1", "Completed", 0, "Running"),
+        (0, "1/1", "Running", 1, "Running"),
+        (0, "0/1", "Completed", 1, "Running"),
+        (10, "0/1", "CrashLoopBackOff", 1, "Running"),
+        (10, "0/1", "CrashLoopBackOff", 1, "Running"),
+        (10, "1/1", "Running", 2, "Running"),
+        (10, "0/1", "Completed", 2, "Running"),
+        (30, "0/1", "CrashLoopBackOff", 2, "Running"),
+        (30, "0/1", "CrashLoopBackOff", 2, "Running"),
+        (30, "1/1", "Running", 3, "Running"),
+        (30, "0/1", "Completed", 3, "Running"),
+        (70, "0/1", "CrashLoopBackOff", 3, "Running"),
+        (70, "0/1", "CrashLoopBackOff", 3, "Running"),
+        (70, "1/1", "Running", 4, "Running"),
+        (70, "0/1", "Completed", 4, "Running"),
+        (100, "0/1", "CrashLoopBackOff", 4, "Running"),
+    ],
+    "nginx": [
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        (2, "0/1", "ContainerCreating", 0, "Pending"),
+        (2, "0/1", "ContainerCreating", 0, "Pending"),
+        (2, "1/1", "Running", 0, "Running"),
+        (62, "1/1", "Running", 0, "Running"),
+    ],
+    # ErrImagePull shows at once; the re-sync 10 s later pulls again (back-off 10 s has passed),
+    # the next re-sync is inside the 20 s back-off and records ImagePullBackOff, shown from the one after.
+    "bad-image": [
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        (0, "0/1", "ErrImagePull", 0, "Pending"),
+        (10, "0/1", "ErrImagePull", 0, "Pending"),
+        (10, "0/1", "ErrImagePull", 0, "Pending"),
+        (20, "0/1", "ErrImagePull", 0, "Pending"),
+        (30, "0/1", "ImagePullBackOff", 0, "Pending"),
+        (30, "0/1", "ErrImagePull", 0, "Pending"),
+        (40, "0/1", "ErrImagePull", 0, "Pending"),
+        (50, "0/1", "ImagePullBackOff", 0, "Pending"),
+    ],
+    "unschedulable": [
+        (0, "0/1", "Pending", 0, "Pending"),
+        (60, "0/1", "Pending", 0, "Pending"),
+        (60, "0/1", "Pending", 0, "Pending"),
+    ],
+    "init-crashloop": [
+        (0, "0/1", "Init:0/1", 0, "Pending"),
+        (0, "0/1", "Init:0/1", 0, "Pending"),
+        (0, "0/1", "Init:0/1", 0, "Pending"),
+        (0, "0/1", "Init:Error", 0, "Pending"),
+        (0, "0/1", "Init:0/1", 1, "Pending"),
+        (0, "0/1", "Init:Error", 1, "Pending"),
+        (5, "0/1", "Init:CrashLoopBackOff", 1, "Pending"),
+        (10, "0/1", "Init:CrashLoopBackOff", 1, "Pending"),
+        (10, "0/1", "Init:0/1", 2, "Pending"),
+        (10, "0/1", "Init:Error", 2, "Pending"),
+        (11, "0/1", "Init:CrashLoopBackOff", 2, "Pending"),
+    ],
+    "never-fails": [
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        (0, "1/1", "Running", 0, "Running"),
+        (30, "1/1", "Running", 0, "Running"),
+        (30, "0/1", "Error", 0, "Failed"),
+        (330, "0/1", "Error", 0, "Failed"),
+    ],
+    "onfailure-succeeds": [
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        (0, "1/1", "Running", 0, "Running"),
+        (45, "1/1", "Running", 0, "Running"),
+        (45, "0/1", "Completed", 0, "Succeeded"),
+    ],
+    # The sidecar counts in READY; once the main container exits 0 the kubelet stops the sidecar
+    # and the pod completes (a sidecar never keeps a pod alive).
+    "job-sidecar": [
+        (0, "0/2", "Init:0/1", 0, "Pending"),
+        (0, "0/2", "Init:0/1", 0, "Pending"),
+        (0, "1/2", "PodInitializing", 0, "Pending"),
+        (0, "1/2", "PodInitializing", 0, "Pending"),
+        (0, "2/2", "Running", 0, "Running"),
+        (120, "2/2", "Running", 0, "Running"),
+        (120, "1/2", "Completed", 0, "Running"),
+        (120, "0/2", "Completed", 0, "Succeeded"),
+    ],
+}
+
+
+def run_example(name: str) -> list[Step]:
+    """Run examples/NAME: its one manifest through its script.yaml."""
+    folder = EXAMPLES / name
+    manifest = next(p for p in sorted(folder.glob("*.yaml")) if p.name != "script.yaml")
+    sim = Simulator(load_pod(manifest))
+    text, display = read_text(folder / "script.yaml")
+    return [sim.apply(ev) for _, _, ev in events_from_script(load_documents(text, display), display)]
+
+
+def _row(step: Step) -> tuple[int, str, str, int, str]:
+    return (step.t, step.columns.ready, step.columns.status, step.columns.restarts, step.pod["status"]["phase"])
+
+
+def test_every_example_has_an_expected_sequence() -> None:
+    """Every examples/*/script.yaml is pinned here, so no example goes untested."""
+    assert {p.parent.name for p in EXAMPLES.glob("*/script.yaml")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_sequence(name: str) -> None:
+    """The scenario gives exactly the pinned READY / STATUS / RESTARTS / phase sequence."""
+    assert [_row(s) for s in run_example(name)] == EXPECTED[name]
+
+
+def _conditions(pod: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    return {c["type"]: (c["status"], c.get("reason", "")) for c in pod["status"].get("conditions", [])}
+
+
+def test_unschedulable_pod_scheduled_false() -> None:
+    """A pod no node fits has PodScheduled=False, reason Unschedulable, with the scheduler's message."""
+    last = run_example("unschedulable")[-1]
+    assert _conditions(last.pod) == {"PodScheduled": ("False", "Unschedulable")}
+    assert "Insufficient nvidia.com/gpu" in last.pod["status"]["conditions"][0]["message"]
+    assert "containerStatuses" not in last.pod["status"]
+    assert [e.reason for e in last.events] == ["FailedScheduling"]
+
+
+def test_init_crashloop_app_never_starts() -> None:
+    """While the init container crash-loops, the app container stays waiting PodInitializing."""
+    for step in run_example("init-crashloop"):
+        app = step.pod["status"]["containerStatuses"][0]
+        assert app["state"] == {"waiting": {"reason": "PodInitializing"}}
+        assert app["restartCount"] == 0 and app["started"] is False
+        assert _conditions(step.pod)["Initialized"] == ("False", "ContainersNotInitialized")
+
+
+def test_never_fails_terminal_conditions() -> None:
+    """A failed pod has Ready and ContainersReady False with reason PodFailed (issue 108594)."""
+    last = run_example("never-fails")[-1]
+    conditions = _conditions(last.pod)
+    assert conditions["Ready"] == ("False", "PodFailed")
+    assert conditions["ContainersReady"] == ("False", "PodFailed")
+    assert conditions["PodReadyToStartContainers"] == ("False", "")
+    term = last.pod["status"]["containerStatuses"][0]["state"]["terminated"]
+    assert (term["exitCode"], term["reason"]) == (1, "Error")
+
+
+def test_onfailure_succeeded_conditions() -> None:
+    """A succeeded pod: Initialized True PodCompleted, ContainersReady False PodCompleted."""
+    conditions = _conditions(run_example("onfailure-succeeds")[-1].pod)
+    assert conditions["Initialized"] == ("True", "PodCompleted")
+    assert conditions["ContainersReady"] == ("False", "PodCompleted")
+    assert conditions["Ready"] == ("False", "PodCompleted")
+
+
+def test_job_sidecar_stopped_after_main() -> None:
+    """The sidecar is killed (event Killing) only after the main container exited, and the Job pod succeeds."""
+    steps = run_example("job-sidecar")
+    exit_step = steps[-2]
+    assert [e.reason for e in exit_step.events] == ["Killing"]
+    assert exit_step.events[0].message == "Stopping container log-shipper"
+    sidecar = steps[-1].pod["status"]["initContainerStatuses"][0]
+    assert sidecar["state"]["terminated"]["exitCode"] == 0
+    assert steps[-1].pod["status"]["phase"] == "Succeeded"
+
+
+def test_busybox_events() -> None:
+    """The first steps emit the kubelet's events with its exact messages."""
+    steps = run_example("busybox")
+    assert [(e.type, e.reason, e.message) for e in steps[0].events] == [
+        ("Normal", "Scheduled", "Successfully assigned default/busybox to node-1"),
+        ("Normal", "Pulling", 'Pulling image "busybox"'),
+    ]
+    assert [e.reason for e in steps[2].events] == ["Created", "Started"]
+    assert [e.reason for e in steps[6].events] == ["BackOff"]
+    waiting = steps[7].pod["status"]["containerStatuses"][0]["state"]["waiting"]
+    assert waiting["reason"] == "CrashLoopBackOff"
+    assert waiting["message"].startswith("back-off 10s restarting failed container=busybox pod=busybox_default(")
