@@ -27,12 +27,12 @@ class IllegalTransition(PodfsmError):
     the Kubernetes rule (kubelet function or documentation anchor) that forbids it.
     """
 
-    def __init__(self, state: str, event: object, rule: str, detail: str = "") -> None:
+    def __init__(self, state: str, event: object, rule: str, link: str = "") -> None:
         self.state = state
         self.event = event
         self.rule = rule
-        self.detail = detail
-        text = f"{event!r} is not allowed in state {state}"
-        if detail:
-            text += f": {detail}"
-        super().__init__(f"{text} (rule: {rule})")
+        self.link = link
+        text = f"{event!r} is not allowed: {state}. Rule: {rule}."
+        if link:
+            text += f" See {link}"
+        super().__init__(text)

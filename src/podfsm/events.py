@@ -213,7 +213,7 @@ def event_from_dict(data: Mapping[str, Any]) -> Event:
     cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise ValueError(f"event: unknown event {kind!r}; known events: {', '.join(EVENT_TYPES)}")
-    hints = get_type_hints(cls)
+    hints = get_type_hints(cls, globalns=globals())  # the classes report module "podfsm"
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields) - {"event"})
     if unknown:
