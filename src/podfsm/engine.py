@@ -32,7 +32,7 @@ from typing import Any, Final, NamedTuple
 
 from podfsm.api import Pod, apply_defaults
 from podfsm.config import Config
-from podfsm.container import CONTAINER, CEvent, restart_permitted
+from podfsm.container import CONTAINER, CEvent, not_due, restart_permitted
 from podfsm.enums import PodPhase
 from podfsm.errors import IllegalTransition
 from podfsm.events import (
@@ -336,6 +336,16 @@ _RUNTIME_EVENT: Final[dict[type[Event], CEvent]] = {
 }
 _BUSY: Final = frozenset({S.PULLING, S.CREATING})
 _QUIET: Final = frozenset({S.PULLING, S.CREATING, S.RUNNING, S.ABANDONED})  # a SYNC is ignored there
+
+
+def _waits_for_timer(state: S) -> bool:
+    """True iff the table's first SYNC row in ``state`` is "do nothing until the container's timer is due"."""
+    rows = CONTAINER.rows_for(state, CEvent.SYNC)
+    return bool(rows) and rows[0].guard is not_due and rows[0].target is state and rows[0].action is None
+
+
+# States whose SYNC is a no-op until ``due``: derived from the table, so the engine can skip firing it.
+_TIMED: Final = frozenset(st for st in S if _waits_for_timer(st))
 _ALIVE: Final = frozenset({S.RUNNING, S.STOPPING})
 
 
@@ -402,9 +412,12 @@ class _Settle:
 
     def sync(self, idx: int) -> None:
         """Give container ``idx`` a SYNC if the pod worker is free to start something."""
-        st = self.ctrs[idx].state
+        c = self.ctrs[idx]
+        st = c.state
         if st in _QUIET or (self.nbusy and st is not S.STOPPING):
             return
+        if st in _TIMED and (c.due < 0 or self.t < c.due):
+            return  # the table's first row: nothing until the timer is due
         self.fire(idx, CEvent.SYNC)
 
     def may_restart(self, idx: int) -> bool:
@@ -476,7 +489,7 @@ def _completing(st: _Settle) -> PEvent | None:
             st.fire(i, CEvent.KILL)  # not running: counts as terminated already
     for i, c in enumerate(st.ctrs):
         if c.state is S.STOPPING:
-            st.fire(i, CEvent.SYNC)  # SIGKILL when the grace period ends
+            st.sync(i)  # SIGKILL when the grace period ends
     if any(c.state in _ALIVE for c in st.ctrs):
         return None
     return PEvent.STOPPED

@@ -172,6 +172,36 @@ def _condition(
     return out
 
 
+def _generated_conditions(
+    plan: PodPlan, spec: dict[str, Any], statuses: list[dict[str, Any]], phase: str, finished: bool
+) -> tuple[Condition, ...]:
+    """The kubelet's conditions in ``generateAPIPodStatus`` order, from the oracle's generate.go functions.
+
+    They read only each status's state kind, ``ready`` and ``started``, and the phase: memoized on those.
+    """
+    key = (
+        "conditions",
+        phase,
+        finished,
+        tuple((next(iter(st["state"])), st["ready"], st["started"]) for st in statuses),
+    )
+    cached: tuple[Condition, ...] | None = plan.memo.get(key)
+    if cached is None:
+        by_name = {st["name"]: st for st in statuses}
+        containers_ready = containers_ready_condition(spec, by_name, phase)
+        cached = (
+            Condition(
+                "False" if finished else "True"
+            ),  # PodReadyToStartContainers: the sandbox is gone once finished
+            pod_initialized_condition(spec, by_name, phase),
+            pod_ready_condition(spec, (), containers_ready),
+            containers_ready,
+            Condition("True"),  # PodScheduled
+        )
+        plan.memo[key] = cached
+    return cached
+
+
 def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> dict[str, Any]:
     """The complete v1 Pod for state ``s`` (``prev``: the object before, for ``lastTransitionTime``)."""
     now = timestamp(plan, s.t)
@@ -188,31 +218,19 @@ def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> 
         )
     elif s.stage is not PStage.UNSCHEDULED:
         spec["nodeName"] = s.node
-        views = [container_view(plan, cp, c) for cp, c in zip(plan.containers, s.ctrs, strict=True)]
-        statuses = [
-            _status_json(plan, cp, v, c.restarts)
-            for cp, v, c in zip(plan.containers, views, s.ctrs, strict=True)
-        ]
         if s.stage is PStage.FINISHED:
+            statuses = [
+                _status_json(plan, cp, container_view(plan, cp, c), c.restarts)
+                for cp, c in zip(plan.containers, s.ctrs, strict=True)
+            ]
             _terminate_pod(plan, statuses)
             if s.reason == "DeadlineExceeded":
                 status["reason"] = "DeadlineExceeded"
                 status["message"] = "Pod was active on the node longer than the specified deadline"
         else:
             statuses = [_cached_status(plan, cp, c) for cp, c in zip(plan.containers, s.ctrs, strict=True)]
-        by_name = {st["name"]: st for st in statuses}
-        phase = str(s.phase)
-        ready_to_start = "False" if s.stage is PStage.FINISHED else "True"
-        containers_ready = containers_ready_condition(spec, by_name, phase)
-        generated = {
-            "PodReadyToStartContainers": Condition(ready_to_start),
-            "Initialized": pod_initialized_condition(spec, by_name, phase),
-            "Ready": pod_ready_condition(spec, (), containers_ready),
-            "ContainersReady": containers_ready,
-            "PodScheduled": Condition("True"),
-        }
-        for ctype in _CONDITION_ORDER:
-            g = generated[ctype]
+        generated = _generated_conditions(plan, spec, statuses, str(s.phase), s.stage is PStage.FINISHED)
+        for ctype, g in zip(_CONDITION_ORDER, generated, strict=True):
             conditions.append(_condition(ctype, g.status, g.reason, g.message, now, prev_conditions))
         status["startTime"] = timestamp(plan, s.start_time)
         status["hostIP"] = "10.0.0.1"

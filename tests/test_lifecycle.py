@@ -1,0 +1,285 @@
+"""Lifecycle rules of the core model, each checked on a small scenario.
+
+Every test names the Kubernetes rule it checks (../shared/k8s-semantics.md section and the
+kubelet function).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+import podfsm.engine as engine
+from podfsm import Pod, Simulator
+from podfsm.engine import compile_plan, enabled_events, initial, step
+from podfsm.events import Tick
+from podfsm.records import CState
+
+
+def sim_of(spec: dict[str, Any], name: str = "p") -> Simulator:
+    return Simulator(Pod.from_api({"metadata": {"name": name}, "spec": spec}))
+
+
+def run(sim: Simulator, *events: dict[str, Any]) -> list[tuple[int, str, str, int, str]]:
+    rows = []
+    for e in events:
+        st = sim.apply(e)
+        rows.append(
+            (st.t, st.columns.ready, st.columns.status, st.columns.restarts, st.pod["status"]["phase"])
+        )
+    return rows
+
+
+def statuses(sim: Simulator) -> dict[str, dict[str, Any]]:
+    status = sim.pod["status"]
+    return {
+        c["name"]: c for c in [*status.get("initContainerStatuses", []), *status.get("containerStatuses", [])]
+    }
+
+
+def test_active_deadline_fails_pod_after_kill() -> None:
+    """activeDeadlineSeconds: the kubelet kills what runs, then Failed / DeadlineExceeded (active_deadline.go, §2.4)."""
+    sim = sim_of(
+        {
+            "activeDeadlineSeconds": 60,
+            "terminationGracePeriodSeconds": 10,
+            "containers": [{"name": "a", "image": "a:1"}],
+        }
+    )
+    rows = run(
+        sim,
+        {"event": "schedule", "node": "n"},
+        {"event": "image_pulled", "container": "a"},
+        {"event": "container_started", "container": "a"},
+        {"event": "tick", "seconds": 60},
+    )
+    # mergePodStatus holds the terminal phase (and its reason) while the container may still run
+    assert rows[-1][2:] == ("Running", 0, "Running")
+    assert [e.reason for e in sim.history[-1].events] == ["DeadlineExceeded", "Killing"]
+    run(sim, {"event": "tick", "seconds": 10})  # SIGKILL at the end of the grace period
+    status = sim.pod["status"]
+    assert (status["phase"], status["reason"]) == ("Failed", "DeadlineExceeded")
+    assert status["message"] == "Pod was active on the node longer than the specified deadline"
+    assert statuses(sim)["a"]["state"]["terminated"]["exitCode"] == 137
+    # printPod: status.reason, then overridden by the killed container's terminated reason
+    assert sim.columns().status == "Error"
+
+
+def test_deadline_terminate_pod_marks_unstarted_containers_unknown() -> None:
+    """TerminatePod: a regular container that never ran becomes ContainerStatusUnknown / 137 (§2.5)."""
+    sim = sim_of({"activeDeadlineSeconds": 5, "containers": [{"name": "a", "image": "a:1"}]})
+    run(
+        sim,
+        {"event": "schedule", "node": "n"},
+        {"event": "image_pull_failed", "container": "a"},
+        {"event": "tick", "seconds": 5},
+    )
+    term = statuses(sim)["a"]["state"]["terminated"]
+    assert (term["exitCode"], term["reason"]) == (137, "ContainerStatusUnknown")
+    assert sim.pod["status"]["phase"] == "Failed"
+
+
+def test_err_image_never_pull() -> None:
+    """imagePullPolicy Never with the image absent: ErrImageNeverPull, stays Pending (EnsureImageExists)."""
+    sim = sim_of({"containers": [{"name": "a", "image": "a:1", "imagePullPolicy": "Never"}]})
+    rows = run(sim, {"event": "schedule", "node": "n"}, {"event": "tick", "seconds": 600})
+    # the error the first sync records shows from the next sync on (the status is generated as a sync starts)
+    assert [r[2] for r in rows] == ["ContainerCreating", "ErrImageNeverPull"]
+    assert rows[-1][4] == "Pending"
+    assert [e.reason for e in sim.history[0].events] == ["Scheduled", "ErrImageNeverPull", "Failed"]
+
+
+def test_if_not_present_uses_node_images() -> None:
+    """IfNotPresent with the image on the node: no pull, event Pulled 'already present' (EnsureImageExists)."""
+    sim = sim_of({"containers": [{"name": "a", "image": "a:1"}]})
+    sim.apply({"event": "schedule", "node": "n", "images": ["a:1"]})
+    assert [e.message for e in sim.history[0].events][1] == 'Container image "a:1" already present on machine'
+    assert sim.state.ctrs[0].state is CState.CREATING
+
+
+def test_if_not_present_pulls_once() -> None:
+    """IfNotPresent pulls the first time only; a restart finds the image present."""
+    sim = sim_of({"restartPolicy": "OnFailure", "containers": [{"name": "a", "image": "a:1"}]})
+    run(
+        sim,
+        {"event": "schedule", "node": "n"},
+        {"event": "image_pulled", "container": "a"},
+        {"event": "container_started", "container": "a"},
+        {"event": "container_exited", "container": "a", "exit_code": 3},
+    )
+    assert sim.state.ctrs[0].state is CState.CREATING  # immediate restart, no pull
+    assert [e.reason for e in sim.history[-1].events] == ["Pulled"]
+
+
+def test_create_container_config_error_retried_after_10s() -> None:
+    """CreateContainerConfigError shows at once and is retried at the next sync, 10 s later (backOffPeriod)."""
+    sim = sim_of({"containers": [{"name": "a", "image": "a:1"}]})
+    rows = run(
+        sim,
+        {"event": "schedule", "node": "n"},
+        {"event": "image_pulled", "container": "a"},
+        {
+            "event": "container_start_failed",
+            "container": "a",
+            "reason": "CreateContainerConfigError",
+            "message": 'configmap "cfg" not found',
+        },
+        {"event": "tick", "seconds": 9},
+        {"event": "tick", "seconds": 1},
+    )
+    assert [r[2] for r in rows[2:]] == ["CreateContainerConfigError"] * 3
+    assert sim.state.ctrs[0].state is CState.CREATING and rows[-1][3] == 0
+    waiting = statuses(sim)["a"]["state"]["waiting"]
+    assert waiting == {"reason": "CreateContainerConfigError", "message": 'configmap "cfg" not found'}
+
+
+def test_run_container_error_counts_a_restart() -> None:
+    """RunContainerError: the created instance exited 128 StartError; the next start counts a restart."""
+    sim = sim_of({"containers": [{"name": "a", "image": "a:1", "imagePullPolicy": "IfNotPresent"}]})
+    rows = run(
+        sim,
+        {"event": "schedule", "node": "n"},
+        {"event": "image_pulled", "container": "a"},
+        {
+            "event": "container_start_failed",
+            "container": "a",
+            "reason": "RunContainerError",
+            "message": "exec: not found",
+        },
+        {"event": "container_started", "container": "a"},
+    )
+    assert rows[2][2] == "RunContainerError"
+    assert rows[3][1:4] == ("1/1", "Running", 1)
+    last = statuses(sim)["a"]["lastState"]["terminated"]
+    assert (last["exitCode"], last["reason"]) == (128, "StartError")
+
+
+def test_sidecar_must_run_before_next_init_container() -> None:
+    """The init container after a sidecar starts only once the sidecar runs (computeInitContainerActions)."""
+    spec = {
+        "initContainers": [
+            {"name": "proxy", "image": "p:1", "restartPolicy": "Always"},
+            {"name": "setup", "image": "s:1"},
+        ],
+        "containers": [{"name": "app", "image": "a:1"}],
+    }
+    sim = sim_of(spec)
+    run(sim, {"event": "schedule", "node": "n"}, {"event": "image_pulled", "container": "proxy"})
+    assert sim.state.ctrs[1].state is CState.WAITING
+    run(sim, {"event": "container_started", "container": "proxy"})
+    assert sim.state.ctrs[1].state is CState.PULLING
+    rows = run(
+        sim,
+        {"event": "image_pulled", "container": "setup"},
+        {"event": "container_started", "container": "setup"},
+        {"event": "container_exited", "container": "setup", "exit_code": 0},
+        {"event": "image_pulled", "container": "app"},
+        {"event": "container_started", "container": "app"},
+    )
+    assert [r[2] for r in rows] == ["Init:1/2", "Init:1/2", "PodInitializing", "PodInitializing", "Running"]
+    assert rows[-1][1] == "2/2"
+
+
+def test_init_failure_under_never_waits_for_sidecar_then_fails() -> None:
+    """Never + failed init container: Failed, but not while the sidecar may run (mergePodStatus, K3)."""
+    spec = {
+        "restartPolicy": "Never",
+        "initContainers": [
+            {"name": "proxy", "image": "p:1", "restartPolicy": "Always"},
+            {"name": "setup", "image": "s:1"},
+        ],
+        "containers": [{"name": "app", "image": "a:1"}],
+    }
+    sim = sim_of(spec)
+    rows = run(
+        sim,
+        {"event": "schedule", "node": "n"},
+        {"event": "image_pulled", "container": "proxy"},
+        {"event": "container_started", "container": "proxy"},
+        {"event": "image_pulled", "container": "setup"},
+        {"event": "container_started", "container": "setup"},
+        {"event": "container_exited", "container": "setup", "exit_code": 2},
+    )
+    assert rows[-1][4] == "Pending"  # held: the sidecar is being stopped
+    assert [e.reason for e in sim.history[-1].events] == ["Killing"]
+    rows = run(sim, {"event": "container_exited", "container": "proxy", "exit_code": 143})
+    assert rows[-1][4] == "Failed" and rows[-1][2] == "Init:Error"
+    assert statuses(sim)["app"]["state"] == {"waiting": {"reason": "PodInitializing"}}
+
+
+def test_sidecar_sigkill_after_grace() -> None:
+    """A sidecar ignoring SIGTERM is SIGKILLed (137) when the grace period ends (killContainer)."""
+    spec = {
+        "restartPolicy": "OnFailure",
+        "terminationGracePeriodSeconds": 20,
+        "initContainers": [{"name": "proxy", "image": "p:1", "restartPolicy": "Always"}],
+        "containers": [{"name": "app", "image": "a:1"}],
+    }
+    sim = sim_of(spec)
+    run(
+        sim,
+        {"event": "schedule", "node": "n"},
+        {"event": "image_pulled", "container": "proxy"},
+        {"event": "container_started", "container": "proxy"},
+        {"event": "image_pulled", "container": "app"},
+        {"event": "container_started", "container": "app"},
+        {"event": "container_exited", "container": "app", "exit_code": 0},
+        {"event": "tick", "seconds": 19},
+    )
+    assert sim.pod["status"]["phase"] == "Running"
+    run(sim, {"event": "tick", "seconds": 1})
+    assert sim.pod["status"]["phase"] == "Succeeded"
+    assert statuses(sim)["proxy"]["state"]["terminated"]["exitCode"] == 137
+
+
+def test_last_transition_time_moves_only_on_change() -> None:
+    """lastTransitionTime changes only with the condition's status (updateStatusInternal, K6)."""
+    sim = sim_of({"containers": [{"name": "a", "image": "a:1"}]})
+    run(
+        sim,
+        {"event": "schedule", "node": "n"},
+        {"event": "tick", "seconds": 5},
+        {"event": "image_pulled", "container": "a"},
+    )
+    times = {c["type"]: c["lastTransitionTime"] for c in sim.pod["status"]["conditions"]}
+    run(sim, {"event": "tick", "seconds": 5}, {"event": "container_started", "container": "a"})
+    after = {c["type"]: c["lastTransitionTime"] for c in sim.pod["status"]["conditions"]}
+    assert after["PodScheduled"] == times["PodScheduled"] == "2026-01-01T00:00:00Z"
+    assert after["Ready"] == "2026-01-01T00:00:10Z" != times["Ready"]
+
+
+SPECS = [
+    {
+        "restartPolicy": p,
+        "initContainers": i,
+        "containers": [{"name": "a", "image": "a:1"}, {"name": "b", "image": "b"}],
+    }
+    for p in ("Always", "OnFailure", "Never")
+    for i in ([], [{"name": "i", "image": "i:1"}, {"name": "s", "image": "s:1", "restartPolicy": "Always"}])
+]
+
+
+@pytest.mark.parametrize(
+    "spec", SPECS, ids=[f"{s['restartPolicy']}-init{len(s['initContainers'])}" for s in SPECS]
+)
+def test_idle_sync_shortcut_equals_full_settle(spec: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tick with no timer due changes nothing a full settle would change (the engine's idle shortcut)."""
+    plan = compile_plan(Pod.from_api({"metadata": {"name": "p"}, "spec": spec}))
+    rng = random.Random(7)
+    for _ in range(40):
+        s = initial(plan)
+        for _ in range(60):
+            options = enabled_events(plan, s)
+            if not options:
+                break
+            ev = rng.choice(options)
+            if isinstance(ev, Tick):
+                ev = Tick(rng.randint(0, ev.seconds))
+            fast = step(plan, s, ev)
+            monkeypatch.setattr(engine, "IDLE_SHORTCUT", False)
+            full = step(plan, s, ev)
+            monkeypatch.setattr(engine, "IDLE_SHORTCUT", True)
+            assert fast == full, ev
+            s = fast
