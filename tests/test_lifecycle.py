@@ -283,3 +283,14 @@ def test_idle_sync_shortcut_equals_full_settle(spec: dict[str, Any], monkeypatch
             monkeypatch.setattr(engine, "IDLE_SHORTCUT", True)
             assert fast == full, ev
             s = fast
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(10, "10s"), (40, "40s"), (80, "1m20s"), (160, "2m40s"), (300, "5m0s"), (3600, "1h0m0s")],
+)
+def test_crash_loop_message_uses_go_durations(seconds: int, text: str) -> None:
+    """doBackOff prints the period as a Go time.Duration: back-off 1m20s, 5m0s."""
+    from podfsm.container import go_duration
+
+    assert go_duration(seconds) == text

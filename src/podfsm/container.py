@@ -254,10 +254,24 @@ def exited(ctx: Ctx, target: S) -> Ctr:
     return c._replace(state=target, term=term, started_at=-1, due=-1)
 
 
+def go_duration(seconds: int) -> str:
+    """Go's ``time.Duration.String`` for whole seconds: ``10s``, ``1m20s``, ``5m0s``, ``1h0m0s``."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes}m{secs}s"
+    if minutes:
+        return f"{minutes}m{secs}s"
+    return f"{secs}s"
+
+
 def crash_backoff(ctx: Ctx, target: S) -> Ctr:
     c = ctx.c
     assert c.term is not None
-    message = f"back-off {c.backoff}s restarting failed container={ctx.cp.name} pod={ctx.plan.pod_ref}"
+    # doBackOff formats the period with %s of a time.Duration
+    message = (
+        f"back-off {go_duration(c.backoff)} restarting failed container={ctx.cp.name} pod={ctx.plan.pod_ref}"
+    )
     ctx.emit(
         "Warning", "BackOff", f"Back-off restarting failed container {ctx.cp.name} in pod {ctx.plan.pod_ref}"
     )
