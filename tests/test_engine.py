@@ -32,6 +32,7 @@ from podfsm.events import (
     ContainerExited,
     ContainerStarted,
     ContainerStartFailed,
+    Delete,
     Event,
     ImagePulled,
     ImagePullFailed,
@@ -321,6 +322,7 @@ def _walk_pods() -> list[Pod]:
                                 "image": "log:1",
                                 "imagePullPolicy": pp,
                                 "restartPolicy": "Always",
+                                "lifecycle": {"preStop": {"sleep": {"seconds": 2}}},
                             },
                             {"name": "init-b", "image": "tools:1", "imagePullPolicy": pp},
                             {
@@ -331,8 +333,23 @@ def _walk_pods() -> list[Pod]:
                             },
                         ],
                         "containers": [
-                            {"name": "app", "image": "app:1", "imagePullPolicy": pp},
-                            {"name": "worker", "image": "app:1", "imagePullPolicy": pp},
+                            {
+                                "name": "app",
+                                "image": "app:1",
+                                "imagePullPolicy": pp,
+                                "lifecycle": {
+                                    "postStart": {"exec": {"command": ["true"]}},
+                                    "preStop": {"sleep": {"seconds": 3}},
+                                },
+                            },
+                            {
+                                "name": "worker",
+                                "image": "app:1",
+                                "imagePullPolicy": pp,
+                                "startupProbe": {"periodSeconds": 2, "failureThreshold": 2},
+                                "livenessProbe": {"periodSeconds": 5, "failureThreshold": 1},
+                                "readinessProbe": {"periodSeconds": 5, "successThreshold": 2},
+                            },
                             {"name": "cron", "image": "cron:1", "imagePullPolicy": pp},
                         ],
                     },
@@ -345,10 +362,15 @@ def _walk_pods() -> list[Pod]:
                     {
                         "restartPolicy": rp,
                         "activeDeadlineSeconds": 120,
-                        "terminationGracePeriodSeconds": 0,
+                        "terminationGracePeriodSeconds": 3,
                         "initContainers": [{"name": "setup", "image": "tools:1", "imagePullPolicy": pp}],
                         "containers": [
-                            {"name": "a", "image": "a:1", "imagePullPolicy": "Always"},
+                            {
+                                "name": "a",
+                                "image": "a:1",
+                                "imagePullPolicy": "Always",
+                                "lifecycle": {"preStop": {"exec": {"command": ["drain"]}}},
+                            },
                             {"name": "b", "image": "b:1", "imagePullPolicy": "IfNotPresent"},
                             {"name": "c", "image": "tools:1", "imagePullPolicy": "Never"},
                         ],
@@ -384,8 +406,13 @@ IMAGES = ("tools:1", "log:1", "mesh:1", "app:1", "cron:1", "a:1", "b:1", "proxy:
 
 
 def _choices(plan: PodPlan, s: PodState, rng: random.Random) -> list[Event]:
-    """enabled_events plus variants a script could also give (other reasons, images, short ticks)."""
-    events = enabled_events(plan, s)
+    """enabled_events plus variants a script could also give (other reasons, images, short ticks).
+
+    A delete ends a walk, so it is offered only now and then (and sometimes forced: grace 0).
+    """
+    events = [e for e in enabled_events(plan, s) if not isinstance(e, Delete) or rng.random() < 0.03]
+    if any(isinstance(e, Delete) for e in events) and rng.random() < 0.3:
+        events.append(Delete(0))
     extra: list[Event] = []
     for ev in events:
         if isinstance(ev, Schedule):

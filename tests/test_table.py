@@ -18,9 +18,19 @@ from typing import Any
 import pytest
 
 from podfsm.api import Pod
-from podfsm.container import CONTAINER, CEvent
+from podfsm.container import CONTAINER, CEvent, KillOrder
 from podfsm.engine import PodState, compile_plan, enabled_events, initial, step
-from podfsm.events import ContainerExited, ContainerStartFailed, Event, ImagePullFailed, Schedule
+from podfsm.events import (
+    ContainerExited,
+    ContainerStarted,
+    ContainerStartFailed,
+    Delete,
+    Event,
+    HookFinished,
+    ImagePulled,
+    ImagePullFailed,
+    Schedule,
+)
 from podfsm.pod import POD
 from podfsm.records import CState, Ctx, PodPlan
 from podfsm.table import Machine, Row, TableError, define
@@ -278,8 +288,22 @@ def _pod(restart_policy: str, pull_policy: str, *, sidecar: bool = True, deadlin
                 **({"activeDeadlineSeconds": deadline} if deadline else {}),
                 "initContainers": inits,
                 "containers": [
-                    {"name": "a", "image": "a:1", "imagePullPolicy": pull_policy},
-                    {"name": "b", "image": "init:1", "imagePullPolicy": pull_policy},
+                    {
+                        "name": "a",
+                        "image": "a:1",
+                        "imagePullPolicy": pull_policy,
+                        "lifecycle": {
+                            "postStart": {"exec": {"command": ["true"]}},
+                            "preStop": {"sleep": {"seconds": 5}},
+                        },
+                    },
+                    {
+                        "name": "b",
+                        "image": "init:1",
+                        "imagePullPolicy": pull_policy,
+                        "livenessProbe": {"periodSeconds": 5, "failureThreshold": 1},
+                        "readinessProbe": {"periodSeconds": 5},
+                    },
                 ],
             },
         }
@@ -290,7 +314,10 @@ def _walk(plan: PodPlan, rng: random.Random, length: int) -> list[PodState]:
     s = initial(plan)
     seen = [s]
     for _ in range(length):
-        events: list[Event] = enabled_events(plan, s)
+        # a delete ends the walk: offer it only now and then
+        events: list[Event] = [
+            e for e in enabled_events(plan, s) if not isinstance(e, Delete) or rng.random() < 0.05
+        ]
         if not events:
             break
         if s.node == "":
@@ -306,6 +333,8 @@ def _contexts() -> list[tuple[PodPlan, Ctx]]:
     out: list[tuple[PodPlan, Ctx]] = []
     evs: list[Any] = [
         None,
+        KillOrder(30, "Stopping container a"),
+        HookFinished("a", "preStop", "success"),
         ContainerStartFailed("a", "CreateContainerConfigError"),
         ContainerStartFailed("a", "RunContainerError"),
         ContainerExited("a", 1),
@@ -314,13 +343,55 @@ def _contexts() -> list[tuple[PodPlan, Ctx]]:
     for rp in ("Always", "OnFailure", "Never"):
         for pp in ("Always", "IfNotPresent", "Never"):
             plan = compile_plan(_pod(rp, pp, deadline=60 if pp == "IfNotPresent" else None))
-            for _ in range(3):
-                for s in _walk(plan, rng, 30):
+            for length in (40, 40, 40, 60, 80, 80):
+                for s in _walk(plan, rng, length):
                     for cp, c in zip(plan.containers, s.ctrs, strict=True):
                         ev = rng.choice(evs)
                         out.append(
                             (plan, Ctx(plan, cp, c, s.t + rng.choice((0, 5, 300)), ev, s.images, None))
                         )
+    # no init containers: walks reach the hooks (postStart, preStop on delete) quickly
+    hooks = compile_plan(
+        Pod.from_api(
+            {
+                "metadata": {"name": "hooks"},
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "a",
+                            "image": "a:1",
+                            "lifecycle": {
+                                "postStart": {"exec": {"command": ["true"]}},
+                                "preStop": {"sleep": {"seconds": 5}},
+                            },
+                        }
+                    ]
+                },
+            }
+        )
+    )
+    for _ in range(30):
+        s = initial(hooks)
+        for ev in (Schedule(node="n"), ImagePulled("a"), ContainerStarted("a")):
+            s = step(hooks, s, ev)
+            out.append(
+                (hooks, Ctx(hooks, hooks.containers[0], s.ctrs[0], s.t, rng.choice(evs), s.images, None))
+            )
+        s = step(hooks, step(hooks, s, HookFinished("a", "postStart", "success")), Delete())
+        out.append(
+            (
+                hooks,
+                Ctx(
+                    hooks,
+                    hooks.containers[0],
+                    s.ctrs[0],
+                    s.t + rng.choice((0, 40)),
+                    rng.choice(evs),
+                    s.images,
+                    None,
+                ),
+            )
+        )
     return out
 
 
@@ -344,7 +415,8 @@ def test_fire_and_fire_reference_agree_on_the_pod_machine() -> None:
         Pod.from_api({"metadata": {"name": "x"}, "spec": {"containers": [{"name": "c"}]}})
     )
     for plan in plans.values():
-        ctx = SimpleNamespace(plan=plan)
-        for s in POD.states:
-            for e in POD.events:
-                assert POD.fire(s, e, ctx) is POD.fire_reference(s, e, ctx), (s, e)
+        for grace, deleted in ((0, False), (30, False), (30, True)):
+            ctx = SimpleNamespace(plan=plan, grace=grace, deleted=deleted)
+            for s in POD.states:
+                for e in POD.events:
+                    assert POD.fire(s, e, ctx) is POD.fire_reference(s, e, ctx), (s, e)

@@ -20,9 +20,10 @@ the termination rules come with issue 4), image volumes, in-place resize, epheme
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Final
+from typing import Final, NamedTuple
 
-from podfsm.events import CREATE_FAILURE_REASONS
+from podfsm.events import CREATE_FAILURE_REASONS, HookFinished
+from podfsm.probe import PROBE, Prb, PrEvent, ProbeCtx
 from podfsm.records import ContainerKind, Ctr, Ctx, Term
 from podfsm.records import CState as S
 from podfsm.table import Machine, Row, define
@@ -39,16 +40,29 @@ class CEvent(IntEnum):
     CONTAINER_START_FAILED = 3
     CONTAINER_EXITED = 4
     SYNC = 5  # the kubelet's pod worker reaches this container (computePodActions / SyncPod)
-    KILL = 6  # the kubelet stops it: the pod is finishing (killPodWithSyncResult)
+    KILL = 6  # the kubelet stops it: the pod is finishing, deleted, or a probe failed (killContainer)
+    HOOK_SUCCEEDED = 7  # the running postStart / preStop handler returned
+    HOOK_FAILED = 8
 
 
 E = CEvent
+
+
+class KillOrder(NamedTuple):
+    """What a KILL carries: when the grace period ends, and the ``Killing`` event's message."""
+
+    grace_end: int
+    message: str
+
+
 RUNTIME_EVENTS: Final = (
     E.IMAGE_PULLED,
     E.IMAGE_PULL_FAILED,
     E.CONTAINER_STARTED,
     E.CONTAINER_START_FAILED,
     E.CONTAINER_EXITED,
+    E.HOOK_SUCCEEDED,
+    E.HOOK_FAILED,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -116,6 +130,17 @@ def image_in_backoff(ctx: Ctx) -> bool:
     return c.pull_backoff > 0 and ctx.t - c.pull_backoff_at < c.pull_backoff
 
 
+def has_post_start(ctx: Ctx) -> bool:
+    """True iff the container declares a postStart hook: startContainer runs it and waits (lifecycle.postStart)."""
+    return ctx.cp.post_start
+
+
+def runs_pre_stop(ctx: Ctx) -> bool:
+    """True iff a preStop hook exists and the grace period is positive: killContainer runs it first (executePreStopHook)."""
+    order = ctx.ev
+    return ctx.cp.pre_stop and isinstance(order, KillOrder) and order.grace_end > ctx.t
+
+
 def create_failure(ctx: Ctx) -> bool:
     """True iff the runtime failed before the container existed (CreateContainerConfigError / CreateContainerError)."""
     return getattr(ctx.ev, "reason", "") in CREATE_FAILURE_REASONS
@@ -135,6 +160,22 @@ def _next_backoff(ctx: Ctx) -> Ctr:
     else:
         period = min(2 * c.backoff, cfg.back_off_max)
     return c._replace(backoff=period, backoff_at=ctx.t)
+
+
+def _probes(ctx: Ctx, event: PrEvent) -> tuple[Prb, ...]:
+    """Fire ``event`` on every probe worker of the container (the probe machine's own table)."""
+    out = []
+    fire = PROBE.fire_reference if ctx.reference else PROBE.fire
+    for spec, p in zip(ctx.cp.probes, ctx.c.probes, strict=True):
+        pctx = ProbeCtx(spec, p, ctx.t)
+        row = fire(p.state, event, pctx)
+        if row is None or (row.action is None and row.target is p.state):
+            out.append(p)
+        elif row.action is None:
+            out.append(p._replace(state=row.target))
+        else:
+            out.append(row.action(pctx, row.target))
+    return tuple(out)
 
 
 def begin_pull(ctx: Ctx, target: S) -> Ctr:
@@ -213,6 +254,9 @@ def started(ctx: Ctx, target: S) -> Ctr:
     ctx.emit("Normal", "Started", f"Started container {ctx.cp.name}")
     if c.term is not None:  # a new instance replaces the exited one
         c = c._replace(last=c.term, term=None, restarts=c.restarts + 1)
+    if target is S.RUNNING and c.probes:
+        ctx.c = c
+        c = c._replace(probes=_probes(ctx, PrEvent.START))
     # The sync that started it succeeded: the reason cache is cleared, and so is what the status shows.
     return c._replace(
         state=target, started_at=ctx.t, err="", err_msg="", shown="", shown_msg="", due=-1, ever_started=True
@@ -251,7 +295,34 @@ def exited(ctx: Ctx, target: S) -> Ctr:
     c = ctx.c
     ev = ctx.ev
     term = Term(ev.exit_code, ev.effective_reason, "", c.started_at, ctx.t)
-    return c._replace(state=target, term=term, started_at=-1, due=-1)
+    probes = _probes(ctx, PrEvent.STOP) if c.probes else c.probes
+    return c._replace(state=target, term=term, started_at=-1, due=-1, probes=probes)
+
+
+def post_start_done(ctx: Ctx, target: S) -> Ctr:
+    c = ctx.c
+    return c._replace(state=target, probes=_probes(ctx, PrEvent.START) if c.probes else c.probes)
+
+
+def post_start_failed(ctx: Ctx, target: S) -> Ctr:
+    """startContainer: the postStart handler failed, the container is killed (FailedPostStartHook)."""
+    ctx.emit("Warning", "FailedPostStartHook", "PostStartHook failed")
+    ctx.ev = KillOrder(ctx.t + ctx.plan.grace, "FailedPostStartHook")
+    c = kill(ctx, target)
+    return c._replace(err="PostStartHookError", err_msg="PostStartHook failed")
+
+
+def sigterm(ctx: Ctx, target: S) -> Ctr:
+    """The preStop hook returned: SIGTERM now, SIGKILL when the grace period ends, at least 2 s later."""
+    if isinstance(ctx.ev, HookFinished) and ctx.ev.result == "failure":
+        ctx.emit("Warning", "FailedPreStopHook", "PreStopHook failed")
+    c = ctx.c
+    return c._replace(state=target, due=max(c.due, ctx.t + ctx.plan.config.minimum_grace_period))
+
+
+def pre_stop_timed_out(ctx: Ctx, target: S) -> Ctr:
+    """The grace period ended with the preStop hook still running: SIGTERM with the 2 s minimum window."""
+    return ctx.c._replace(state=target, due=ctx.t + ctx.plan.config.minimum_grace_period)
 
 
 def go_duration(seconds: int) -> str:
@@ -281,13 +352,23 @@ def crash_backoff(ctx: Ctx, target: S) -> Ctr:
 
 
 def kill(ctx: Ctx, target: S) -> Ctr:
-    ctx.emit("Normal", "Killing", f"Stopping container {ctx.cp.name}")
-    return ctx.c._replace(state=target, due=int(ctx.ev))  # the KILL event carries the SIGKILL time
+    """killContainer: preStop (bounded by the grace period) or SIGTERM now; SIGKILL at the end, at least 2 s after SIGTERM."""
+    order = ctx.ev
+    assert isinstance(order, KillOrder)
+    ctx.emit("Normal", "Killing", order.message or f"Stopping container {ctx.cp.name}")
+    if target is S.PRE_STOP:
+        return ctx.c._replace(state=target, due=order.grace_end)
+    return ctx.c._replace(
+        state=target, due=max(order.grace_end, ctx.t + ctx.plan.config.minimum_grace_period)
+    )
 
 
 def sigkill(ctx: Ctx, target: S) -> Ctr:
     c = ctx.c
-    return c._replace(state=target, term=Term(137, "Error", "", c.started_at, ctx.t), started_at=-1, due=-1)
+    probes = _probes(ctx, PrEvent.STOP) if c.probes else c.probes
+    return c._replace(
+        state=target, term=Term(137, "Error", "", c.started_at, ctx.t), started_at=-1, due=-1, probes=probes
+    )
 
 
 def abandon(ctx: Ctx, target: S) -> Ctr:
@@ -324,7 +405,28 @@ ROWS: Final = (
     ),
     Row(E.SYNC, S.PULL_BACKOFF, S.PULLING, None, begin_pull, _EIM),
     # create and start
+    Row(E.CONTAINER_STARTED, S.CREATING, S.POST_START, has_post_start, started, _START + " (runs postStart)"),
     Row(E.CONTAINER_STARTED, S.CREATING, S.RUNNING, None, started, _START),
+    Row(E.HOOK_SUCCEEDED, S.POST_START, S.RUNNING, None, post_start_done, _START + " (postStart returned)"),
+    Row(
+        E.HOOK_FAILED,
+        S.POST_START,
+        S.PRE_STOP,
+        runs_pre_stop,
+        post_start_failed,
+        _START + " (ErrPostStartHook: killContainer)",
+    ),
+    Row(
+        E.HOOK_FAILED,
+        S.POST_START,
+        S.STOPPING,
+        None,
+        post_start_failed,
+        _START + " (ErrPostStartHook: killContainer)",
+    ),
+    Row(E.CONTAINER_EXITED, S.POST_START, S.TERMINATED, None, exited, _START + " (exited during postStart)"),
+    Row(E.KILL, S.POST_START, S.PRE_STOP, runs_pre_stop, kill, _KILL),
+    Row(E.KILL, S.POST_START, S.STOPPING, None, kill, _KILL),
     Row(
         E.CONTAINER_START_FAILED,
         S.CREATING,
@@ -344,7 +446,22 @@ ROWS: Final = (
     Row(
         E.CONTAINER_EXITED, S.RUNNING, S.TERMINATED, None, exited, "pod-lifecycle#container-state-terminated"
     ),
+    Row(E.KILL, S.RUNNING, S.PRE_STOP, runs_pre_stop, kill, _KILL + " (executePreStopHook)"),
     Row(E.KILL, S.RUNNING, S.STOPPING, None, kill, _KILL),
+    Row(
+        E.HOOK_SUCCEEDED, S.PRE_STOP, S.STOPPING, None, sigterm, _KILL + " (preStop returned: StopContainer)"
+    ),
+    Row(E.HOOK_FAILED, S.PRE_STOP, S.STOPPING, None, sigterm, _KILL + " (FailedPreStopHook: StopContainer)"),
+    Row(E.SYNC, S.PRE_STOP, S.PRE_STOP, not_due, None, _KILL + " (preStop within the grace period)"),
+    Row(
+        E.SYNC,
+        S.PRE_STOP,
+        S.STOPPING,
+        None,
+        pre_stop_timed_out,
+        _KILL + " (preStop abandoned; minimumGracePeriodInSeconds)",
+    ),
+    Row(E.CONTAINER_EXITED, S.PRE_STOP, S.TERMINATED, None, exited, _KILL + " (exited during preStop)"),
     Row(E.CONTAINER_EXITED, S.STOPPING, S.TERMINATED, None, exited, _KILL + " (exited on SIGTERM)"),
     Row(E.SYNC, S.STOPPING, S.STOPPING, not_due, None, _KILL + " (grace period running)"),
     Row(
@@ -385,6 +502,9 @@ _NOT_PULLING = (
 _NOT_CREATING = "the kubelet has not asked the runtime to start this container (startContainer)"
 _NOT_RUNNING = "only a running container can exit"
 _WAITING_FOR_RUNTIME = "the kubelet is waiting for the runtime's answer; a re-sync changes nothing"
+_NO_HOOK = (
+    "no lifecycle hook is running for this container (postStart runs after start, preStop when it is killed)"
+)
 
 FORBIDDEN: dict[tuple[S, E], str] = {}
 for _s in S:
@@ -393,7 +513,9 @@ for _s in S:
         (E.IMAGE_PULL_FAILED, _NOT_PULLING, (S.PULLING,)),
         (E.CONTAINER_STARTED, _NOT_CREATING, (S.CREATING,)),
         (E.CONTAINER_START_FAILED, _NOT_CREATING, (S.CREATING,)),
-        (E.CONTAINER_EXITED, _NOT_RUNNING, (S.RUNNING, S.STOPPING)),
+        (E.CONTAINER_EXITED, _NOT_RUNNING, (S.RUNNING, S.STOPPING, S.POST_START, S.PRE_STOP)),
+        (E.HOOK_SUCCEEDED, _NO_HOOK, (S.POST_START, S.PRE_STOP)),
+        (E.HOOK_FAILED, _NO_HOOK, (S.POST_START, S.PRE_STOP)),
     ):
         if _s not in _ok:
             FORBIDDEN[(_s, _e)] = _rule
@@ -404,6 +526,8 @@ IGNORED: Final = {
     (S.RUNNING, E.SYNC): "a running container needs nothing from SyncPod (probes come with issue 4)",
     (S.ABANDONED, E.SYNC): "the pod is finishing: the kubelet starts nothing more",
     (S.STOPPING, E.KILL): "already stopping",
+    (S.PRE_STOP, E.KILL): "already stopping (its preStop hook runs)",
+    (S.POST_START, E.SYNC): "startContainer waits for the postStart hook",
     (S.TERMINATED, E.KILL): "already exited; KillPod stops running containers only",
     (S.ABANDONED, E.KILL): "already given up",
 }

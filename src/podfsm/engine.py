@@ -32,7 +32,7 @@ from typing import Any, Final, NamedTuple
 
 from podfsm.api import Pod, apply_defaults
 from podfsm.config import Config
-from podfsm.container import CONTAINER, CEvent, not_due, restart_permitted
+from podfsm.container import CONTAINER, CEvent, KillOrder, _probes, not_due, restart_permitted
 from podfsm.enums import PodPhase
 from podfsm.errors import IllegalTransition
 from podfsm.events import (
@@ -40,15 +40,20 @@ from podfsm.events import (
     ContainerExited,
     ContainerStarted,
     ContainerStartFailed,
+    Delete,
     Event,
+    Evict,
+    HookFinished,
     ImagePulled,
     ImagePullFailed,
+    ProbeResult,
     Schedule,
     Tick,
     Unschedulable,
 )
 from podfsm.oracle import _count_phase, _decide_phase
 from podfsm.pod import POD, PEvent, PStage
+from podfsm.probe import PROBE, Prb, PrEvent, ProbeCtx, ProbeKind, ProbeSpec, PrState, Result
 from podfsm.qos import qos_class
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, KEvent, PodPlan, Term
 from podfsm.records import CState as S
@@ -69,10 +74,15 @@ class PodState(NamedTuple):
     ctrs: tuple[Ctr, ...]  # init containers, then regular containers, in spec order
     images: frozenset[str]  # images present on the node
     phase: PodPhase  # the published phase
-    reason: str  # status.reason once published (DeadlineExceeded)
+    reason: str  # status.reason once published (DeadlineExceeded, Evicted)
     start_time: int  # status.startTime, -1 before the kubelet first syncs
     kill_start: int  # when KillPod began (-1: not killing)
     codes: tuple[tuple[str, int, int, bool], ...]  # derived: each container's getPhase input, kept for speed
+    deletion_at: int = -1  # metadata.deletionTimestamp (logical seconds), -1: not deleted
+    deletion_grace: int = -1  # metadata.deletionGracePeriodSeconds
+    message: str = ""  # status.message with reason
+    disruption: tuple[str, str] | None = None  # the DisruptionTarget condition's (reason, message)
+    kill_grace: int = -1  # the grace the kubelet kills with (only shortens); -1: the spec's
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,22 +104,41 @@ def compile_plan(pod: Pod, config: Config | None = None) -> PodPlan:
     has_init = bool(inits)
     default_reason = "PodInitializing" if has_init else "ContainerCreating"
     containers: list[ContainerPlan] = []
-    for c in inits:
-        kind = ContainerKind.SIDECAR if c.restart_policy == "Always" else ContainerKind.INIT
-        containers.append(
-            ContainerPlan(
-                len(containers), c.name, c.image or "", c.image_pull_policy or "Always", kind, default_reason
+    for c in [*inits, *spec.containers]:
+        is_init = len(containers) < len(inits)
+        kind = ContainerKind.REGULAR
+        if is_init:
+            kind = ContainerKind.SIDECAR if c.restart_policy == "Always" else ContainerKind.INIT
+        probes = tuple(
+            ProbeSpec(
+                pk,
+                probe.initial_delay_seconds or 0,
+                probe.period_seconds or 10,
+                probe.success_threshold or 1,
+                probe.failure_threshold or 3,
+                -1
+                if probe.termination_grace_period_seconds is None
+                else probe.termination_grace_period_seconds,
             )
+            for pk, probe in (
+                (ProbeKind.STARTUP, c.startup_probe),
+                (ProbeKind.LIVENESS, c.liveness_probe),
+                (ProbeKind.READINESS, c.readiness_probe),
+            )
+            if probe is not None
         )
-    for c in spec.containers:
+        lifecycle = c.lifecycle
         containers.append(
             ContainerPlan(
                 len(containers),
                 c.name,
                 c.image or "",
                 c.image_pull_policy or "Always",
-                ContainerKind.REGULAR,
+                kind,
                 default_reason,
+                probes,
+                lifecycle is not None and lifecycle.post_start is not None,
+                lifecycle is not None and lifecycle.pre_stop is not None,
             )
         )
     raw = pod.to_api()
@@ -147,13 +176,16 @@ def initial(plan: PodPlan) -> PodState:
         stage=PStage.UNSCHEDULED,
         node="",
         sched_msg="",
-        ctrs=tuple(Ctr() for _ in plan.containers),
+        ctrs=tuple(Ctr(probes=tuple(Prb() for _ in cp.probes)) for cp in plan.containers),
         images=frozenset(),
         phase=PodPhase.PENDING,
         reason="",
         start_time=-1,
         kill_start=-1,
-        codes=tuple(_kind_code(container_view(plan, cp, Ctr())) for cp in plan.containers),
+        codes=tuple(
+            _kind_code(container_view(plan, cp, Ctr(probes=tuple(Prb() for _ in cp.probes))))
+            for cp in plan.containers
+        ),
     )
 
 
@@ -191,8 +223,9 @@ def container_view(plan: PodPlan, cp: ContainerPlan, c: Ctr) -> View:
     that asked for it and shows at once.
     """
     st = c.state
-    if st is S.RUNNING or st is S.STOPPING:
-        return View("running", "", "", None, c.last, c.started_at, True, cp.kind is not ContainerKind.INIT)
+    if st in _RUNNING_VIEW:
+        started, ready = _probe_flags(cp, c)
+        return View("running", "", "", None, c.last, c.started_at, started, ready)
     if st is S.WAITING:
         return View("waiting", cp.default_reason, "", None, c.last, -1, False, False)
     if st is S.ABANDONED:
@@ -209,6 +242,24 @@ def container_view(plan: PodPlan, cp: ContainerPlan, c: Ctr) -> View:
     if c.term is not None:  # a restart in flight: the exited instance is still the newest one
         return View("terminated", "", "", c.term, c.last, -1, False, False)
     return View("waiting", cp.default_reason, "", None, c.last, -1, False, False)
+
+
+_RUNNING_VIEW: Final = frozenset({S.RUNNING, S.PRE_STOP, S.STOPPING})
+
+
+def _probe_flags(cp: ContainerPlan, c: Ctr) -> tuple[bool, bool]:
+    """``started`` and ``ready`` of a running container (prober_manager.go UpdatePodStatus).
+
+    started: no startup probe, or it published Success; ready: started, and no readiness probe
+    or it published Success. A regular init container is never ready while it runs.
+    """
+    started = ready = True
+    for spec, p in zip(cp.probes, c.probes, strict=True):
+        if spec.kind is ProbeKind.STARTUP:
+            started = p.result is Result.SUCCESS
+        elif spec.kind is ProbeKind.READINESS:
+            ready = p.result is Result.SUCCESS
+    return started, started and ready and cp.kind is not ContainerKind.INIT
 
 
 def _init_ready(cp: ContainerPlan, term: Term | None) -> bool:
@@ -334,8 +385,11 @@ _RUNTIME_EVENT: Final[dict[type[Event], CEvent]] = {
     ContainerStartFailed: CEvent.CONTAINER_START_FAILED,
     ContainerExited: CEvent.CONTAINER_EXITED,
 }
-_BUSY: Final = frozenset({S.PULLING, S.CREATING})
-_QUIET: Final = frozenset({S.PULLING, S.CREATING, S.RUNNING, S.ABANDONED})  # a SYNC is ignored there
+_BUSY: Final = frozenset({S.PULLING, S.CREATING, S.POST_START})
+_KILLING: Final = frozenset({S.PRE_STOP, S.STOPPING})
+_QUIET: Final = frozenset(
+    {S.PULLING, S.CREATING, S.POST_START, S.RUNNING, S.ABANDONED}
+)  # a SYNC is ignored there
 
 
 def _waits_for_timer(state: S) -> bool:
@@ -346,21 +400,23 @@ def _waits_for_timer(state: S) -> bool:
 
 # States whose SYNC is a no-op until ``due``: derived from the table, so the engine can skip firing it.
 _TIMED: Final = frozenset(st for st in S if _waits_for_timer(st))
-_ALIVE: Final = frozenset({S.RUNNING, S.STOPPING})
+_ALIVE: Final = frozenset({S.RUNNING, S.STOPPING, S.PRE_STOP, S.POST_START})
 
 
 class _PodCtx(NamedTuple):
     plan: PodPlan
+    grace: int = 0  # the grace period of a DELETE
+    deleted: bool = False
 
 
 def _pod_fire(
-    plan: PodPlan, s: PodState, stage: PStage, event: PEvent, ev: Event | None, reference: bool
+    plan: PodPlan, s: PodState, stage: PStage, event: PEvent, ev: Event | None, reference: bool, grace: int = 0
 ) -> PStage:
     """The pod machine's next stage; :class:`IllegalTransition` for a forbidden environment event."""
     rule = POD.forbidden.get((stage, event))
     if rule is not None:
         raise IllegalTransition(describe(plan, s), ev if ev is not None else event.name, rule, DOCS)
-    pctx = _PodCtx(plan)
+    pctx = _PodCtx(plan, grace, s.deletion_at >= 0)
     row = POD.fire_reference(stage, event, pctx) if reference else POD.fire(stage, event, pctx)
     return stage if row is None else row.target
 
@@ -373,15 +429,16 @@ def _pod_fire(
 class _Settle:
     """One settling pass: the containers in a list, one reusable context, the pod worker's busy count."""
 
-    __slots__ = ("changed", "ctrs", "ctx", "fire_row", "kill_start", "nbusy", "plan", "t")
+    __slots__ = ("changed", "ctrs", "ctx", "fire_row", "grace", "kill_start", "nbusy", "plan", "t")
 
     def __init__(self, plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: bool) -> None:
         self.plan = plan
         self.t = s.t
         self.kill_start = s.kill_start
+        self.grace = s.kill_grace if s.kill_grace >= 0 else plan.grace
         self.ctrs = list(s.ctrs)
         self.changed = False
-        self.ctx = Ctx(plan, plan.containers[0], s.ctrs[0], s.t, None, s.images, out)
+        self.ctx = Ctx(plan, plan.containers[0], s.ctrs[0], s.t, None, s.images, out, reference)
         self.nbusy = sum(1 for c in s.ctrs if c.state in _BUSY)
         self.fire_row = CONTAINER.fire_reference if reference else CONTAINER.fire
 
@@ -414,7 +471,7 @@ class _Settle:
         """Give container ``idx`` a SYNC if the pod worker is free to start something."""
         c = self.ctrs[idx]
         st = c.state
-        if st in _QUIET or (self.nbusy and st is not S.STOPPING):
+        if st in _QUIET or (self.nbusy and st not in _KILLING):
             return
         if st in _TIMED and (c.due < 0 or self.t < c.due):
             return  # the table's first row: nothing until the timer is due
@@ -433,8 +490,9 @@ def _initializing(st: _Settle) -> PEvent | None:
     for pos, i in enumerate(init_idx):
         cp = plan.containers[i]
         if cp.kind is ContainerKind.SIDECAR:
-            if st.ctrs[i].state is S.RUNNING:
-                continue  # started (no startup probe): the next init container may start
+            c = st.ctrs[i]
+            if c.state is S.RUNNING and _probe_flags(cp, c)[0]:
+                continue  # started (startup probe passed, or none): the next init container may start
             st.sync(i)
             nxt = init_idx[pos + 1] if pos + 1 < len(init_idx) else None
             if st.ctrs[i].ever_started and nxt is not None and st.ctrs[nxt].state is not S.WAITING:
@@ -465,15 +523,15 @@ def _started(st: _Settle) -> PEvent | None:
 
 
 def _completing(st: _Settle) -> PEvent | None:
+    """KillPod (or a deletion): stop what runs within the grace period, start nothing (killPodWithSyncResult)."""
     plan = st.plan
     t = st.t
-    grace_end = (st.kill_start if st.kill_start >= 0 else t) + plan.grace
-    sigkill_at = max(grace_end, t + plan.config.minimum_grace_period)
-    # Regular (and init) containers first, in parallel.
+    order = KillOrder((st.kill_start if st.kill_start >= 0 else t) + st.grace, "")
+    # Regular (and init) containers first, in parallel; what is not running is given up.
     for i, cp in enumerate(plan.containers):
         if cp.kind is not ContainerKind.SIDECAR:
-            st.fire(i, CEvent.KILL, sigkill_at)
-    # Sidecars in reverse declaration order, each once everything after it has stopped.
+            st.fire(i, CEvent.KILL, order)
+    # Sidecars in reverse declaration order, each once everything after it has stopped (newTerminationOrdering).
     mains_alive = any(
         st.ctrs[i].state in _ALIVE
         for i, cp in enumerate(plan.containers)
@@ -481,15 +539,15 @@ def _completing(st: _Settle) -> PEvent | None:
     )
     if not mains_alive:
         for i in reversed(plan.sidecar_idx):
-            if st.ctrs[i].state is S.RUNNING:
-                st.fire(i, CEvent.KILL, sigkill_at)
+            state = st.ctrs[i].state
+            if state in _KILLING:
                 break
-            if st.ctrs[i].state is S.STOPPING:
+            st.fire(i, CEvent.KILL, order)  # not running: counts as terminated already
+            if st.ctrs[i].state in _KILLING:
                 break
-            st.fire(i, CEvent.KILL)  # not running: counts as terminated already
     for i, c in enumerate(st.ctrs):
-        if c.state is S.STOPPING:
-            st.sync(i)  # SIGKILL when the grace period ends
+        if c.state in _KILLING:
+            st.sync(i)  # preStop abandoned / SIGKILL when the grace period ends
     if any(c.state in _ALIVE for c in st.ctrs):
         return None
     return PEvent.STOPPED
@@ -509,7 +567,7 @@ def _generate_status(plan: PodPlan, s: PodState) -> PodState:
     return s._replace(ctrs=ctrs, codes=codes_of(plan, ctrs, s))
 
 
-_NO_KUBELET: Final = frozenset({PStage.UNSCHEDULED, PStage.UNSCHEDULABLE, PStage.FINISHED})
+_NO_KUBELET: Final = frozenset({PStage.UNSCHEDULED, PStage.UNSCHEDULABLE, PStage.FINISHED, PStage.REMOVED})
 _DEADLINE_STAGES: Final = frozenset({PStage.INITIALIZING, PStage.STARTED})
 
 
@@ -535,6 +593,7 @@ def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: boo
                 out.append(KEvent("Normal", "DeadlineExceeded", DEADLINE_MESSAGE, "kubelet", s.t))
             stage = _pod_fire(plan, s, stage, PEvent.DEADLINE, None, reference)
             reason = "DeadlineExceeded"
+            s = s._replace(message=DEADLINE_MESSAGE)
             kill_start = s.t
             continue
         st.changed = False
@@ -568,7 +627,12 @@ def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: boo
         )
     elif stage is not s.stage:
         s = s._replace(stage=stage, kill_start=kill_start, reason=reason)
-    return _publish(plan, s, final=stage is PStage.FINISHED)
+    if stage is not PStage.FINISHED:
+        return _publish(plan, s, final=False)
+    s = _publish(plan, s, final=True)
+    if s.deletion_at >= 0:  # canBeDeleted: terminal and finished, so the kubelet deletes the object
+        s = s._replace(stage=_pod_fire(plan, s, PStage.FINISHED, PEvent.REMOVE, None, reference))
+    return s
 
 
 def _idle_sync(plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: bool) -> PodState:
@@ -586,6 +650,7 @@ def _idle_sync(plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: 
 
 
 IDLE_SHORTCUT = True
+_FAILING_REASONS: Final = frozenset({"DeadlineExceeded", "Evicted"})
 
 
 def _publish(plan: PodPlan, s: PodState, *, final: bool) -> PodState:
@@ -594,9 +659,14 @@ def _publish(plan: PodPlan, s: PodState, *, final: bool) -> PodState:
         return s
     if final:
         codes = codes_of(plan, s.ctrs)
-        phase = PodPhase.FAILED if s.reason == "DeadlineExceeded" else phase_of(plan, codes, terminal=True)
+        if s.reason in _FAILING_REASONS:  # ShouldEvict / the eviction manager set phase Failed
+            phase = PodPhase.FAILED
+        else:
+            phase = phase_of(plan, codes, terminal=True)
+            if not phase.is_terminal:  # TerminatePod: a non-static pod still Pending or Running ends Failed
+                phase = PodPhase.FAILED
         return s._replace(phase=phase, codes=codes)
-    phase = phase_of(plan, s.codes, terminal=False)
+    phase = phase_of(plan, s.codes, terminal=s.deletion_at >= 0)
     if phase.is_terminal or phase is s.phase:
         return s  # mergePodStatus: no terminal phase while containers could run
     return s._replace(phase=phase)
@@ -610,7 +680,7 @@ def _publish(plan: PodPlan, s: PodState, *, final: bool) -> PodState:
 def _next_due(plan: PodPlan, s: PodState) -> int:
     """The earliest timer strictly after now, or -1."""
     best = -1
-    if plan.active_deadline >= 0 and s.start_time >= 0 and s.stage in (PStage.INITIALIZING, PStage.STARTED):
+    if plan.active_deadline >= 0 and s.start_time >= 0 and s.stage in _DEADLINE_STAGES:
         best = s.start_time + plan.active_deadline
         if best <= s.t:
             best = -1
@@ -627,6 +697,14 @@ def step(
 
     ``out`` collects the Kubernetes Events emitted; ``reference`` runs the tables through ``transitions``.
     """
+    if type(ev) is HookFinished:
+        return _hook_finished(plan, s, ev, out, reference)
+    if type(ev) is ProbeResult:
+        return _probe_result(plan, s, ev, out, reference)
+    if type(ev) is Delete:
+        return _delete(plan, s, ev, ev.grace_period_seconds, None, out, reference)
+    if type(ev) is Evict:
+        return _delete(plan, s, ev, None, ("EvictionByEvictionAPI", "Eviction API: evicting"), out, reference)
     cev = _RUNTIME_EVENT.get(type(ev))
     if cev is not None:
         assert isinstance(ev, ContainerEvent)
@@ -682,6 +760,152 @@ def step(
     raise IllegalTransition(describe(plan, s), ev, "podfsm does not model this event yet")
 
 
+def _container_index(plan: PodPlan, s: PodState, ev: ContainerEvent) -> int:
+    idx = plan.by_name.get(ev.container)
+    if idx is None:
+        known = ", ".join(c.name for c in plan.containers)
+        raise IllegalTransition(
+            describe(plan, s),
+            ev,
+            f"the pod spec has no container named {ev.container!r} (containers: {known})",
+        )
+    return idx
+
+
+def _with_container(plan: PodPlan, s: PodState, idx: int, new: Ctr) -> PodState:
+    ctrs = s.ctrs[:idx] + (new,) + s.ctrs[idx + 1 :]
+    return s._replace(ctrs=ctrs, codes=codes_of(plan, ctrs, s))
+
+
+def _hook_finished(
+    plan: PodPlan, s: PodState, ev: HookFinished, out: list[KEvent] | None, reference: bool
+) -> PodState:
+    idx = _container_index(plan, s, ev)
+    c = s.ctrs[idx]
+    expected = S.POST_START if ev.hook == "postStart" else S.PRE_STOP
+    if c.state is not expected:
+        raise IllegalTransition(
+            describe(plan, s, idx),
+            ev,
+            f"no {ev.hook} hook is running for this container (postStart runs right after the start, "
+            "preStop when the kubelet kills it: lifecycle hooks)",
+            DOCS.replace("pod-lifecycle/", "") + "containers/container-lifecycle-hooks/",
+        )
+    cev = CEvent.HOOK_SUCCEEDED if ev.result == "success" else CEvent.HOOK_FAILED
+    new = _apply(plan, s, idx, cev, ev, out, reference)
+    if new is None:
+        raise IllegalTransition(describe(plan, s, idx), ev, "no row of the container table applies")
+    return _settle(plan, _with_container(plan, s, idx, new), out, reference)
+
+
+_PROBE_KINDS: Final = {
+    "startup": ProbeKind.STARTUP,
+    "liveness": ProbeKind.LIVENESS,
+    "readiness": ProbeKind.READINESS,
+}
+_PROBE_DOCS: Final = "https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/"
+
+
+def _probe_result(
+    plan: PodPlan, s: PodState, ev: ProbeResult, out: list[KEvent] | None, reference: bool
+) -> PodState:
+    """One probe run: count it; a liveness / startup Failure makes the kubelet kill the container."""
+    idx = _container_index(plan, s, ev)
+    cp, c = plan.containers[idx], s.ctrs[idx]
+    kind = _PROBE_KINDS[ev.probe]
+    pi = cp.probe_index(kind)
+    where = describe(plan, s, idx)
+    if pi < 0:
+        raise IllegalTransition(where, ev, f"the container declares no {ev.probe}Probe", _PROBE_DOCS)
+    if c.state not in _RUNNING_VIEW:
+        raise IllegalTransition(
+            where, ev, "probes run only while the container runs (prober worker doProbe)", _PROBE_DOCS
+        )
+    p = c.probes[pi]
+    if p.state is not PrState.PROBING:
+        why = {
+            PrState.HOLD: "the worker holds after publishing Failure until the container is replaced",
+            PrState.DONE: "the probe has stopped (startup succeeded, or the pod is being deleted)",
+        }.get(p.state, "the probe worker is not running")
+        raise IllegalTransition(where, ev, f"the {ev.probe} probe does not run: {why} (doProbe)", _PROBE_DOCS)
+    if kind is not ProbeKind.STARTUP and not _probe_flags(cp, c)[0]:
+        raise IllegalTransition(
+            where, ev, "only the startup probe runs until it succeeds (doProbe startup gating)", _PROBE_DOCS
+        )
+    if s.t < p.next_at:
+        raise IllegalTransition(
+            where,
+            ev,
+            f"the {ev.probe} probe runs next at t={p.next_at}s (initialDelaySeconds / periodSeconds)",
+            _PROBE_DOCS,
+        )
+    spec = cp.probes[pi]
+    pctx = ProbeCtx(spec, p, s.t)
+    pev = PrEvent.RUN_SUCCESS if ev.result == "success" else PrEvent.RUN_FAILURE
+    row = PROBE.fire_reference(p.state, pev, pctx) if reference else PROBE.fire(p.state, pev, pctx)
+    assert row is not None and row.action is not None  # PROBING decides both runs
+    new_p = row.action(pctx, row.target)
+    if out is not None and ev.result == "failure":
+        label = ev.probe.capitalize()
+        out.append(
+            KEvent("Warning", "Unhealthy", f"{label} probe failed: {ev.message}".rstrip(), "kubelet", s.t)
+        )
+    c = c._replace(probes=c.probes[:pi] + (new_p,) + c.probes[pi + 1 :])
+    s = _with_container(plan, s, idx, c)
+    if new_p.state is PrState.HOLD:  # computePodActions: kill, restarted unless restartPolicy is Never
+        restart = plan.restart_policy != "Never" or cp.kind is ContainerKind.SIDECAR
+        message = f"Container {cp.name} failed {ev.probe} probe" + (", will be restarted" if restart else "")
+        grace = s.deletion_grace if s.deletion_at >= 0 else (spec.grace if spec.grace >= 0 else plan.grace)
+        new = _apply(plan, s, idx, CEvent.KILL, KillOrder(s.t + grace, message), out, reference)
+        if new is not None:
+            s = _with_container(plan, s, idx, new)
+    return _settle(plan, s, out, reference)
+
+
+def _delete(
+    plan: PodPlan,
+    s: PodState,
+    ev: Event,
+    grace_option: int | None,
+    disruption: tuple[str, str] | None,
+    out: list[KEvent] | None,
+    reference: bool,
+) -> PodState:
+    """API DELETE: ``podStrategy.CheckGracefulDelete``, then the kubelet's termination (killPodWithSyncResult)."""
+    grace = plan.grace if grace_option is None else grace_option
+    if s.stage in (PStage.UNSCHEDULED, PStage.UNSCHEDULABLE) or s.phase.is_terminal:
+        grace = 0  # an unscheduled or terminal pod is removed at once
+    deletion_at = s.t + grace
+    if s.deletion_at >= 0:
+        deletion_at = min(deletion_at, s.deletion_at)  # a second delete can only shorten the grace period
+        grace = deletion_at - s.t
+    stage = _pod_fire(plan, s, s.stage, PEvent.DELETE, ev, reference, grace=grace)
+    s = s._replace(
+        stage=stage, deletion_at=deletion_at, deletion_grace=grace, disruption=disruption or s.disruption
+    )
+    if stage is PStage.REMOVED:
+        return s
+    # The pod worker's grace (floor 1 s, only decreasing); running kills are shortened to it.
+    effective = max(grace, 1)
+    end = s.t + effective
+    old_end = s.kill_start + (s.kill_grace if s.kill_grace >= 0 else plan.grace) if s.kill_start >= 0 else end
+    if s.kill_start < 0 or end < old_end:
+        s = s._replace(kill_start=s.t, kill_grace=effective)
+    floor = plan.config.minimum_grace_period
+    ctrs = []
+    for cp, c in zip(plan.containers, s.ctrs, strict=True):
+        if c.probes:  # doProbe: liveness and startup stop on deletion, readiness keeps probing
+            ctx = Ctx(plan, cp, c, s.t, None, s.images, None, reference)
+            c = c._replace(probes=_probes(ctx, PrEvent.POD_DELETED))
+        if c.state is S.PRE_STOP and c.due > end:
+            c = c._replace(due=end)
+        elif c.state is S.STOPPING and c.due > max(end, s.t + floor):
+            c = c._replace(due=max(end, s.t + floor))
+        ctrs.append(c)
+    s = s._replace(ctrs=tuple(ctrs), codes=codes_of(plan, tuple(ctrs), s))
+    return _settle(plan, s, out, reference)
+
+
 def enabled_events(plan: PodPlan, s: PodState) -> list[Event]:
     """The environment's legal moves in ``s`` (one representative per kind), for random walks and the explorer."""
     events: list[Event] = []
@@ -701,7 +925,41 @@ def enabled_events(plan: PodPlan, s: PodState) -> list[Event]:
             ]
         elif st in _ALIVE:
             events += [ContainerExited(cp.name, 0), ContainerExited(cp.name, 1)]
+        if st is S.POST_START:
+            events += [
+                HookFinished(cp.name, "postStart", "success"),
+                HookFinished(cp.name, "postStart", "failure"),
+            ]
+        elif st is S.PRE_STOP:
+            events += [HookFinished(cp.name, "preStop", "success")]
+        if st in _RUNNING_VIEW:
+            started = _probe_flags(cp, c)[0]
+            for spec, p in zip(cp.probes, c.probes, strict=True):
+                if (
+                    p.state is PrState.PROBING
+                    and s.t >= p.next_at
+                    and (started or spec.kind is ProbeKind.STARTUP)
+                ):
+                    name = _PROBE_NAMES[spec.kind]
+                    events += [ProbeResult(cp.name, name, "success"), ProbeResult(cp.name, name, "failure")]
+    if s.stage not in (PStage.REMOVED, PStage.TERMINATING):
+        events.append(Delete())
     due = _next_due(plan, s)
+    probe_due = min(
+        (
+            p.next_at
+            for c in s.ctrs
+            if c.state in _RUNNING_VIEW
+            for p in c.probes
+            if p.state is PrState.PROBING and p.next_at > s.t
+        ),
+        default=-1,
+    )
+    if probe_due > 0 and (due < 0 or probe_due < due):
+        due = probe_due
     if due > s.t:
         events.append(Tick(due - s.t))
     return events
+
+
+_PROBE_NAMES: Final = {v: k for k, v in _PROBE_KINDS.items()}

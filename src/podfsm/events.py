@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final, get_type_hints
 
 from podfsm.errors import ManifestError
@@ -25,9 +25,14 @@ __all__ = [
     "ContainerExited",
     "ContainerStartFailed",
     "ContainerStarted",
+    "Delete",
     "Event",
+    "Evict",
+    "HookFinished",
     "ImagePullFailed",
     "ImagePulled",
+    "PodEvent",
+    "ProbeResult",
     "Schedule",
     "Tick",
     "Unschedulable",
@@ -43,6 +48,8 @@ CREATE_FAILURE_REASONS: Final = ("CreateContainerConfigError", "CreateContainerE
 START_FAILURE_REASONS: Final = ("RunContainerError", "StartError")
 # Terminated reasons the CRI runtime reports (containerd completeExitReason / errorExitReason / OOM).
 EXIT_REASONS: Final = ("Completed", "Error", "OOMKilled")
+PROBE_KINDS: Final = ("startup", "liveness", "readiness")
+HOOK_KINDS: Final = ("postStart", "preStop")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +71,14 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class Schedule(Event):
+class PodEvent(Event):
+    """An event about one pod; ``pod`` names it when a simulation holds several pods."""
+
+    pod: str | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Schedule(PodEvent):
     """The scheduler binds the pod to ``node`` (``images``: images the node already has)."""
 
     NAME: ClassVar[str] = "schedule"
@@ -77,7 +91,7 @@ class Schedule(Event):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class Unschedulable(Event):
+class Unschedulable(PodEvent):
     """The scheduler finds no node for the pod (``FailedScheduling``)."""
 
     NAME: ClassVar[str] = "unschedulable"
@@ -85,7 +99,7 @@ class Unschedulable(Event):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class ContainerEvent(Event):
+class ContainerEvent(PodEvent):
     """An event about one container of the pod, named by ``container``."""
 
     container: str
@@ -158,6 +172,59 @@ class ContainerExited(ContainerEvent):
 
 
 @dataclass(frozen=True, slots=True, repr=False)
+class ProbeResult(ContainerEvent):
+    """One run of ``container``'s ``probe`` (startup / liveness / readiness) gave ``result``.
+
+    The model counts consecutive results against ``successThreshold`` / ``failureThreshold``.
+    """
+
+    NAME: ClassVar[str] = "probe"
+    probe: str
+    result: str
+    message: str = ""
+
+    def validate(self) -> None:
+        if self.probe not in PROBE_KINDS:
+            raise ValueError(f"probe: must be one of {'/'.join(PROBE_KINDS)} (got {self.probe!r})")
+        if self.result not in ("success", "failure"):
+            raise ValueError(f"result: must be success or failure (got {self.result!r})")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class HookFinished(ContainerEvent):
+    """``container``'s ``hook`` (postStart / preStop) handler returned ``result``."""
+
+    NAME: ClassVar[str] = "hook_finished"
+    hook: str
+    result: str
+
+    def validate(self) -> None:
+        if self.hook not in HOOK_KINDS:
+            raise ValueError(f"hook: must be one of {'/'.join(HOOK_KINDS)} (got {self.hook!r})")
+        if self.result not in ("success", "failure"):
+            raise ValueError(f"result: must be success or failure (got {self.result!r})")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Delete(PodEvent):
+    """``kubectl delete pod`` (API DELETE): graceful unless ``grace_period_seconds`` is 0."""
+
+    NAME: ClassVar[str] = "delete"
+    grace_period_seconds: int | None = None
+
+    def validate(self) -> None:
+        if self.grace_period_seconds is not None and self.grace_period_seconds < 0:
+            raise ValueError(f"grace_period_seconds: must be >= 0 (got {self.grace_period_seconds})")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Evict(PodEvent):
+    """The Eviction API: a graceful delete that first adds ``DisruptionTarget`` (``EvictionByEvictionAPI``)."""
+
+    NAME: ClassVar[str] = "evict"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class Tick(Event):
     """``seconds`` of logical time pass; every timer that falls due fires, in time order."""
 
@@ -179,6 +246,10 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         ContainerStarted,
         ContainerStartFailed,
         ContainerExited,
+        ProbeResult,
+        HookFinished,
+        Delete,
+        Evict,
         Tick,
     )
 }
@@ -193,6 +264,10 @@ def _coerce(name: str, value: Any, hint: Any) -> Any:
     if text in ("str", "<class 'str'>") or hint is str:
         if not isinstance(value, str):
             raise ValueError(f"{name}: must be a string (got {value!r})")
+        return value
+    if "int | None" in text:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError(f"{name}: must be an integer (got {value!r})")
         return value
     if "str | None" in text:
         if value is not None and not isinstance(value, str):

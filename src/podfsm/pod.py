@@ -13,8 +13,11 @@ kubelet does next:
   an init container failed under ``Never``, or ``activeDeadlineSeconds`` passed): regular
   containers first, then sidecars in reverse order (``newTerminationOrdering``).
 * ``FINISHED``: nothing runs; the terminal phase is published.
-
-Deletion, eviction and node loss come with issue 4.
+* ``TERMINATING``: deleted (``metadata.deletionTimestamp`` set, kubectl ``Terminating``): the
+  kubelet stops every container within the grace period, restarts nothing, then publishes the
+  terminal phase and deletes the object.
+* ``REMOVED``: the object is gone from the API: a delete with grace 0 (forced, or an unscheduled
+  or already terminal pod: ``podStrategy.CheckGracefulDelete``), or the kubelet's confirmation.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ class PStage(IntEnum):
     STARTED = 3
     COMPLETING = 4
     FINISHED = 5
+    TERMINATING = 6
+    REMOVED = 7
 
 
 class PEvent(IntEnum):
@@ -46,6 +51,8 @@ class PEvent(IntEnum):
     ALL_EXITED = 4  # every regular container exited and none will restart
     DEADLINE = 5  # activeDeadlineSeconds passed since startTime
     STOPPED = 6  # nothing runs any more
+    DELETE = 7  # API DELETE (kubectl delete, the Eviction API, the taint manager, PodGC)
+    REMOVE = 8  # the kubelet deletes the finished object (status_manager canBeDeleted)
 
 
 P, PE = PStage, PEvent
@@ -56,11 +63,25 @@ def has_init_containers(ctx: Any) -> bool:
     return bool(ctx.plan.init_idx)
 
 
+def graceful(ctx: Any) -> bool:
+    """True iff the delete's grace period is positive: the object stays until the kubelet confirms (CheckGracefulDelete)."""
+    return bool(ctx.grace > 0)
+
+
+def deletion_requested(ctx: Any) -> bool:
+    """True iff the pod has a deletionTimestamp: the kubelet deletes it once terminal (canBeDeleted)."""
+    return bool(ctx.deleted)
+
+
 _SCHED = "scheduler: bind (PodScheduled=True, event Scheduled)"
 _UNSCHED = "scheduler: FailedScheduling (PodScheduled=False, reason Unschedulable)"
 _INIT = "kuberuntime_container.go computeInitContainerActions"
 _DEADLINE = "active_deadline.go ShouldEvict: phase Failed, reason DeadlineExceeded"
 _KILLPOD = "kuberuntime_manager.go computePodActions: KillPod when no container is kept or started"
+_GRACE0 = "strategy.go CheckGracefulDelete: grace 0, the object is removed at once"
+
+_GRACE0 = "strategy.go CheckGracefulDelete: grace 0, the object is removed at once"
+_RUNNING_STAGES = (P.INITIALIZING, P.STARTED, P.COMPLETING, P.TERMINATING)
 
 ROWS: Final = (
     Row(PE.SCHEDULE, P.UNSCHEDULED, P.INITIALIZING, has_init_containers, None, _SCHED),
@@ -82,36 +103,76 @@ ROWS: Final = (
         None,
         "status_manager.go mergePodStatus: terminal once no container runs",
     ),
+    Row(PE.DELETE, P.UNSCHEDULED, P.REMOVED, None, None, _GRACE0 + " (unscheduled pod)"),
+    Row(PE.DELETE, P.UNSCHEDULABLE, P.REMOVED, None, None, _GRACE0 + " (unscheduled pod)"),
+    *(
+        row
+        for s in _RUNNING_STAGES
+        for row in (
+            Row(
+                PE.DELETE,
+                s,
+                P.TERMINATING,
+                graceful,
+                None,
+                "strategy.go CheckGracefulDelete: deletionTimestamp set",
+            ),
+            Row(PE.DELETE, s, P.REMOVED, None, None, _GRACE0 + " (--grace-period=0 --force)"),
+        )
+    ),
+    Row(PE.DELETE, P.FINISHED, P.REMOVED, None, None, _GRACE0 + " (terminal phase)"),
+    Row(
+        PE.STOPPED,
+        P.TERMINATING,
+        P.FINISHED,
+        None,
+        None,
+        "status_manager.go TerminatePod: terminal once no container runs",
+    ),
+    Row(
+        PE.REMOVE,
+        P.FINISHED,
+        P.REMOVED,
+        deletion_requested,
+        None,
+        "status_manager.go canBeDeleted: delete with grace 0",
+    ),
 )
 
 _BOUND = "spec.nodeName is immutable once set (ValidatePodStatusUpdate / binding)"
 _NOT_PENDING_SCHED = "the scheduler only reports on pods it has not bound"
+_GONE = "the pod no longer exists in the API"
+_BOUND_STAGES = (P.INITIALIZING, P.STARTED, P.COMPLETING, P.FINISHED, P.TERMINATING)
 
 FORBIDDEN: Final = {
-    **{(s, PE.SCHEDULE): _BOUND for s in (P.INITIALIZING, P.STARTED, P.COMPLETING, P.FINISHED)},
-    **{
-        (s, PE.UNSCHEDULABLE): _NOT_PENDING_SCHED
-        for s in (P.INITIALIZING, P.STARTED, P.COMPLETING, P.FINISHED)
-    },
+    **{(s, PE.SCHEDULE): _BOUND for s in _BOUND_STAGES},
+    **{(s, PE.UNSCHEDULABLE): _NOT_PENDING_SCHED for s in _BOUND_STAGES},
+    **{(P.REMOVED, e): _GONE for e in (PE.SCHEDULE, PE.UNSCHEDULABLE, PE.DELETE)},
 }
 
+_KUBELET_EVENTS = (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE, PE.STOPPED, PE.REMOVE)
 _NO_KUBELET = "no kubelet runs the pod before it is bound"
 _DONE = "the pod is past that point"
 IGNORED: Final = {
-    **{
-        (s, e): _NO_KUBELET
-        for s in (P.UNSCHEDULED, P.UNSCHEDULABLE)
-        for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE, PE.STOPPED)
-    },
+    **{(s, e): _NO_KUBELET for s in (P.UNSCHEDULED, P.UNSCHEDULABLE) for e in _KUBELET_EVENTS},
     (P.INITIALIZING, PE.ALL_EXITED): "regular containers have not started during initialization",
     (P.INITIALIZING, PE.STOPPED): "initialization still runs",
     (P.STARTED, PE.INIT_DONE): _DONE,
     (P.STARTED, PE.INIT_FAILED): "after initialization the kubelet ignores regular init containers",
     (P.STARTED, PE.STOPPED): "regular containers are still managed",
+    **{
+        (s, PE.REMOVE): "only a finished pod is removed by the kubelet"
+        for s in (P.INITIALIZING, P.STARTED, P.COMPLETING, P.TERMINATING)
+    },
     **{(P.COMPLETING, e): _DONE for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE)},
+    **{
+        (P.TERMINATING, e): "a deleted pod only stops"
+        for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE)
+    },
     **{
         (P.FINISHED, e): _DONE for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE, PE.STOPPED)
     },
+    **{(P.REMOVED, e): _GONE for e in _KUBELET_EVENTS},
 }
 
 POD: Final[Machine[PStage, PEvent]] = define(
@@ -119,7 +180,7 @@ POD: Final[Machine[PStage, PEvent]] = define(
     states=PStage,
     events=PEvent,
     initial=P.UNSCHEDULED,
-    finals=(P.FINISHED,),
+    finals=(P.REMOVED,),
     rows=ROWS,
     ignored=IGNORED,
     forbidden=FORBIDDEN,

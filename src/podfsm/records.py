@@ -12,6 +12,7 @@ from enum import IntEnum
 from typing import Any, NamedTuple
 
 from podfsm.config import Config
+from podfsm.probe import Prb, ProbeKind, ProbeSpec
 
 __all__ = ["CState", "ContainerKind", "ContainerPlan", "Ctr", "Ctx", "KEvent", "PodPlan", "Term"]
 
@@ -29,6 +30,8 @@ class CState(IntEnum):
     TERMINATED = 7  # the newest instance exited
     CRASH_BACKOFF = 8  # exited, restart waits for the crash-loop back-off
     ABANDONED = 9  # the pod is finishing: the kubelet will not (re)start it
+    POST_START = 10  # started; the kubelet waits for the postStart hook (startContainer blocks)
+    PRE_STOP = 11  # being killed; the preStop hook runs, bounded by the grace period
 
 
 class ContainerKind(IntEnum):
@@ -65,6 +68,7 @@ class Ctr(NamedTuple):
     pull_backoff_at: int = 0
     due: int = -1  # when the kubelet next looks at this container by itself
     ever_started: bool = False  # an instance of it has run (sidecar ordering)
+    probes: tuple[Prb, ...] = ()  # one worker per probe the container declares, as ContainerPlan.probes
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,16 @@ class ContainerPlan(NamedTuple):
     pull_policy: str  # Always | IfNotPresent | Never (defaulted)
     kind: ContainerKind
     default_reason: str  # PodInitializing if the pod has init containers, else ContainerCreating
+    probes: tuple[ProbeSpec, ...] = ()  # the probes it declares, startup / liveness / readiness order
+    post_start: bool = False
+    pre_stop: bool = False
+
+    def probe_index(self, kind: ProbeKind) -> int:
+        """The position of ``kind`` in :attr:`probes`, or -1."""
+        for i, spec in enumerate(self.probes):
+            if spec.kind is kind:
+                return i
+        return -1
 
 
 class PodPlan(NamedTuple):
@@ -119,7 +133,7 @@ class PodPlan(NamedTuple):
 class Ctx:
     """What a guard or action sees: the plan, the container, the clock, the event and the pod's facts."""
 
-    __slots__ = ("c", "cp", "ev", "images", "out", "plan", "t")
+    __slots__ = ("c", "cp", "ev", "images", "out", "plan", "reference", "t")
 
     def __init__(
         self,
@@ -130,7 +144,9 @@ class Ctx:
         ev: Any,
         images: frozenset[str],
         out: list[KEvent] | None,
+        reference: bool = False,
     ) -> None:
+        self.reference = reference
         self.plan = plan
         self.cp = cp
         self.c = c

@@ -207,29 +207,36 @@ def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> 
     now = timestamp(plan, s.t)
     # The spec and metadata are shared with the plan below the top level: treat the object as read-only.
     pod: dict[str, Any] = dict(plan.raw)
-    pod["metadata"] = dict(plan.raw["metadata"])
+    metadata = pod["metadata"] = dict(plan.raw["metadata"])
     spec = pod["spec"] = dict(plan.raw["spec"])
+    if s.deletion_at >= 0:
+        metadata["deletionTimestamp"] = timestamp(plan, s.deletion_at)
+        metadata["deletionGracePeriodSeconds"] = s.deletion_grace
     status: dict[str, Any] = {"phase": str(s.phase)}
     prev_conditions = {c["type"]: c for c in ((prev or {}).get("status") or {}).get("conditions") or ()}
     conditions: list[dict[str, Any]] = []
-    if s.stage is PStage.UNSCHEDULABLE:
+    if s.disruption is not None:  # not the kubelet's: kept first, as generateAPIPodStatus keeps others' conditions
+        reason, message = s.disruption
+        conditions.append(_condition("DisruptionTarget", "True", reason, message, now, prev_conditions))
+    if not s.node and s.sched_msg:  # FailedScheduling (a removed unscheduled pod keeps it)
         conditions.append(
             _condition("PodScheduled", "False", "Unschedulable", s.sched_msg, now, prev_conditions)
         )
-    elif s.stage is not PStage.UNSCHEDULED:
+    elif s.node:
         spec["nodeName"] = s.node
-        if s.stage is PStage.FINISHED:
+        finished = s.stage is PStage.FINISHED or (s.stage is PStage.REMOVED and s.phase.is_terminal)
+        if finished:
             statuses = [
                 _status_json(plan, cp, container_view(plan, cp, c), c.restarts)
                 for cp, c in zip(plan.containers, s.ctrs, strict=True)
             ]
             _terminate_pod(plan, statuses)
-            if s.reason == "DeadlineExceeded":
-                status["reason"] = "DeadlineExceeded"
-                status["message"] = "Pod was active on the node longer than the specified deadline"
+            if s.reason:
+                status["reason"] = s.reason
+                status["message"] = s.message
         else:
             statuses = [_cached_status(plan, cp, c) for cp, c in zip(plan.containers, s.ctrs, strict=True)]
-        generated = _generated_conditions(plan, spec, statuses, str(s.phase), s.stage is PStage.FINISHED)
+        generated = _generated_conditions(plan, spec, statuses, str(s.phase), finished)
         for ctype, g in zip(_CONDITION_ORDER, generated, strict=True):
             conditions.append(_condition(ctype, g.status, g.reason, g.message, now, prev_conditions))
         status["startTime"] = timestamp(plan, s.start_time)
