@@ -58,7 +58,20 @@ from podfsm.qos import qos_class
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, KEvent, PodPlan, Term
 from podfsm.records import CState as S
 
-__all__ = ["PodState", "View", "compile_plan", "container_view", "enabled_events", "initial", "step"]
+__all__ = [
+    "PodState",
+    "View",
+    "compile_plan",
+    "container_view",
+    "enabled_events",
+    "gc_delete",
+    "initial",
+    "kubelet_evict",
+    "mark_not_ready",
+    "set_away",
+    "step",
+    "taint_delete",
+]
 
 DOCS: Final = "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/"
 DEADLINE_MESSAGE: Final = "Pod was active on the node longer than the specified deadline"
@@ -83,6 +96,10 @@ class PodState(NamedTuple):
     message: str = ""  # status.message with reason
     disruption: tuple[str, str] | None = None  # the DisruptionTarget condition's (reason, message)
     kill_grace: int = -1  # the grace the kubelet kills with (only shortens); -1: the spec's
+    away: bool = (
+        False  # the node's kubelet does not report (heartbeats stopped): nothing the kubelet does shows
+    )
+    not_ready_marked: bool = False  # the node lifecycle controller set Ready=False (MarkPodsNotReady)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,7 +427,13 @@ class _PodCtx(NamedTuple):
 
 
 def _pod_fire(
-    plan: PodPlan, s: PodState, stage: PStage, event: PEvent, ev: Event | None, reference: bool, grace: int = 0
+    plan: PodPlan,
+    s: PodState,
+    stage: PStage,
+    event: PEvent,
+    ev: Event | None,
+    reference: bool,
+    grace: int = 0,
 ) -> PStage:
     """The pod machine's next stage; :class:`IllegalTransition` for a forbidden environment event."""
     rule = POD.forbidden.get((stage, event))
@@ -573,7 +596,11 @@ _DEADLINE_STAGES: Final = frozenset({PStage.INITIALIZING, PStage.STARTED})
 
 def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: bool) -> PodState:
     """Let the kubelet take every decision it would now, until nothing changes (a fixed point)."""
+    if s.away:
+        return s  # no kubelet reports: the API keeps the last status it posted
     s = _generate_status(plan, s)
+    if s.not_ready_marked:
+        s = s._replace(not_ready_marked=False)  # the kubelet's next status recomputes Ready
     if s.stage in _NO_KUBELET:
         return s
     if s.start_time < 0:
@@ -697,6 +724,13 @@ def step(
 
     ``out`` collects the Kubernetes Events emitted; ``reference`` runs the tables through ``transitions``.
     """
+    if s.away and isinstance(ev, ContainerEvent):
+        raise IllegalTransition(
+            describe(plan, s),
+            ev,
+            "the node's kubelet does not report (heartbeats stopped): the API keeps the last status it posted",
+            "https://kubernetes.io/docs/concepts/architecture/nodes/#heartbeats",
+        )
     if type(ev) is HookFinished:
         return _hook_finished(plan, s, ev, out, reference)
     if type(ev) is ProbeResult:
@@ -730,6 +764,8 @@ def step(
         )
     if type(ev) is Tick:
         target = s.t + ev.seconds
+        if s.away:
+            return s._replace(t=target)  # the kubelet's timers run on the node; nothing reaches the API
         while True:
             due = _next_due(plan, s)
             if due < 0 or due > target:
@@ -903,6 +939,88 @@ def _delete(
             c = c._replace(due=max(end, s.t + floor))
         ctrs.append(c)
     s = s._replace(ctrs=tuple(ctrs), codes=codes_of(plan, tuple(ctrs), s))
+    return _settle(plan, s, out, reference)
+
+
+# ---------------------------------------------------------------------------------------------
+# What controllers do to a pod (driven by the node machine in podfsm.cluster)
+# ---------------------------------------------------------------------------------------------
+
+TAINT_MANAGER_DISRUPTION: Final = ("DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint")
+POD_GC_DISRUPTION: Final = ("DeletionByPodGC", "PodGC: node no longer exists")
+
+
+def set_away(
+    plan: PodPlan, s: PodState, away: bool, out: list[KEvent] | None = None, reference: bool = False
+) -> PodState:
+    """The node's kubelet stops (``away``) or resumes reporting; on resuming it syncs at once."""
+    if away == s.away:
+        return s
+    s = s._replace(away=away)
+    return s if away else _settle(plan, s, out, reference)
+
+
+def mark_not_ready(s: PodState) -> PodState:
+    """``MarkPodsNotReady`` (node lifecycle controller): the Ready condition of a bound pod becomes False.
+
+    Only ``Ready`` changes: not the phase, not ``ContainersReady``, not the container statuses. The
+    kubelet's next status (once its node reports again) recomputes it.
+    """
+    if not s.node or s.stage is PStage.REMOVED:
+        return s
+    return s._replace(not_ready_marked=True)
+
+
+def taint_delete(
+    plan: PodPlan, s: PodState, out: list[KEvent] | None = None, reference: bool = False
+) -> PodState:
+    """The taint-eviction controller deletes a pod that does not tolerate a NoExecute taint (graceful delete)."""
+    if s.stage is PStage.REMOVED or s.deletion_at >= 0:
+        return s
+    if out is not None:
+        out.append(
+            KEvent(
+                "Normal",
+                "TaintManagerEviction",
+                f"Marking for deletion Pod {plan.namespace}/{plan.name}",
+                "taint-eviction-controller",
+                s.t,
+            )
+        )
+    return _delete(plan, s, Delete(), None, TAINT_MANAGER_DISRUPTION, out, reference)
+
+
+def gc_delete(
+    plan: PodPlan,
+    s: PodState,
+    disruption: tuple[str, str] | None,
+    out: list[KEvent] | None = None,
+    reference: bool = False,
+) -> PodState:
+    """PodGC ``markFailedAndDeletePodWithCondition``: phase Failed (unless terminal), the condition, then a force delete."""
+    if s.stage is PStage.REMOVED:
+        return s
+    phase = s.phase if s.phase.is_terminal else PodPhase.FAILED
+    s = s._replace(phase=phase, disruption=disruption or s.disruption)
+    return _delete(plan, s, Delete(0), 0, None, out, reference)
+
+
+def kubelet_evict(
+    plan: PodPlan, s: PodState, resource: str, out: list[KEvent] | None = None, reference: bool = False
+) -> PodState:
+    """``evictPod`` (node-pressure eviction): kill with grace 0, then phase Failed, reason Evicted."""
+    message = f"The node was low on resource: {resource}. "
+    if out is not None:
+        out.append(KEvent("Warning", "Evicted", message, "kubelet", s.t))
+    stage = _pod_fire(plan, s, s.stage, PEvent.KUBELET_EVICT, None, reference)
+    s = s._replace(
+        stage=stage,
+        reason="Evicted",
+        message=message,
+        disruption=("TerminationByKubelet", message),
+        kill_start=s.t,
+        kill_grace=0,
+    )
     return _settle(plan, s, out, reference)
 
 

@@ -53,6 +53,7 @@ class PEvent(IntEnum):
     STOPPED = 6  # nothing runs any more
     DELETE = 7  # API DELETE (kubectl delete, the Eviction API, the taint manager, PodGC)
     REMOVE = 8  # the kubelet deletes the finished object (status_manager canBeDeleted)
+    KUBELET_EVICT = 9  # node-pressure eviction (eviction_manager evictPod)
 
 
 P, PE = PStage, PEvent
@@ -137,6 +138,17 @@ ROWS: Final = (
         None,
         "status_manager.go canBeDeleted: delete with grace 0",
     ),
+    *(
+        Row(
+            PE.KUBELET_EVICT,
+            s,
+            P.COMPLETING,
+            None,
+            None,
+            "eviction_manager.go evictPod: Failed, reason Evicted",
+        )
+        for s in (P.INITIALIZING, P.STARTED)
+    ),
 )
 
 _BOUND = "spec.nodeName is immutable once set (ValidatePodStatusUpdate / binding)"
@@ -150,7 +162,15 @@ FORBIDDEN: Final = {
     **{(P.REMOVED, e): _GONE for e in (PE.SCHEDULE, PE.UNSCHEDULABLE, PE.DELETE)},
 }
 
-_KUBELET_EVENTS = (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE, PE.STOPPED, PE.REMOVE)
+_KUBELET_EVENTS = (
+    PE.INIT_DONE,
+    PE.INIT_FAILED,
+    PE.ALL_EXITED,
+    PE.DEADLINE,
+    PE.STOPPED,
+    PE.REMOVE,
+    PE.KUBELET_EVICT,
+)
 _NO_KUBELET = "no kubelet runs the pod before it is bound"
 _DONE = "the pod is past that point"
 IGNORED: Final = {
@@ -164,13 +184,17 @@ IGNORED: Final = {
         (s, PE.REMOVE): "only a finished pod is removed by the kubelet"
         for s in (P.INITIALIZING, P.STARTED, P.COMPLETING, P.TERMINATING)
     },
-    **{(P.COMPLETING, e): _DONE for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE)},
     **{
-        (P.TERMINATING, e): "a deleted pod only stops"
-        for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE)
+        (P.COMPLETING, e): _DONE
+        for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE, PE.KUBELET_EVICT)
     },
     **{
-        (P.FINISHED, e): _DONE for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE, PE.STOPPED)
+        (P.TERMINATING, e): "a deleted pod only stops"
+        for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE, PE.KUBELET_EVICT)
+    },
+    **{
+        (P.FINISHED, e): _DONE
+        for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE, PE.STOPPED, PE.KUBELET_EVICT)
     },
     **{(P.REMOVED, e): _GONE for e in _KUBELET_EVENTS},
 }

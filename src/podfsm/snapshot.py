@@ -215,7 +215,9 @@ def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> 
     status: dict[str, Any] = {"phase": str(s.phase)}
     prev_conditions = {c["type"]: c for c in ((prev or {}).get("status") or {}).get("conditions") or ()}
     conditions: list[dict[str, Any]] = []
-    if s.disruption is not None:  # not the kubelet's: kept first, as generateAPIPodStatus keeps others' conditions
+    if (
+        s.disruption is not None
+    ):  # not the kubelet's: kept first, as generateAPIPodStatus keeps others' conditions
         reason, message = s.disruption
         conditions.append(_condition("DisruptionTarget", "True", reason, message, now, prev_conditions))
     if not s.node and s.sched_msg:  # FailedScheduling (a removed unscheduled pod keeps it)
@@ -238,7 +240,8 @@ def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> 
             statuses = [_cached_status(plan, cp, c) for cp, c in zip(plan.containers, s.ctrs, strict=True)]
         generated = _generated_conditions(plan, spec, statuses, str(s.phase), finished)
         for ctype, g in zip(_CONDITION_ORDER, generated, strict=True):
-            conditions.append(_condition(ctype, g.status, g.reason, g.message, now, prev_conditions))
+            status_ = "False" if ctype == "Ready" and s.not_ready_marked else g.status  # MarkPodsNotReady
+            conditions.append(_condition(ctype, status_, g.reason, g.message, now, prev_conditions))
         status["startTime"] = timestamp(plan, s.start_time)
         status["hostIP"] = "10.0.0.1"
         status["podIP"] = f"10.244.0.{int(_hash(plan.uid)[:2], 16) % 250 + 2}"
