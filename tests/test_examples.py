@@ -108,6 +108,68 @@ EXPECTED: dict[str, list[tuple[int, str, str, int, str]]] = {
         (120, "1/2", "Completed", 0, "Running"),
         (120, "0/2", "Completed", 0, "Succeeded"),
     ],
+    # Liveness: three failures in a row (periodSeconds 10) and the kubelet kills and restarts it.
+    "liveness-restart": [
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        (0, "1/1", "Running", 0, "Running"),
+        (0, "1/1", "Running", 0, "Running"),
+        (10, "1/1", "Running", 0, "Running"),
+        (10, "1/1", "Running", 0, "Running"),
+        (20, "1/1", "Running", 0, "Running"),
+        (20, "1/1", "Running", 0, "Running"),
+        (30, "1/1", "Running", 0, "Running"),
+        (30, "1/1", "Running", 0, "Running"),
+        (30, "0/1", "Error", 0, "Running"),
+        (30, "1/1", "Running", 1, "Running"),
+        (30, "1/1", "Running", 1, "Running"),
+    ],
+    # Readiness: not ready until the first success, not ready again after three failures; no restart.
+    "readiness-fail": [
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        (0, "0/1", "Running", 0, "Running"),
+        (0, "1/1", "Running", 0, "Running"),
+        (5, "1/1", "Running", 0, "Running"),
+        (5, "1/1", "Running", 0, "Running"),
+        (10, "1/1", "Running", 0, "Running"),
+        (10, "1/1", "Running", 0, "Running"),
+        (15, "1/1", "Running", 0, "Running"),
+        (15, "0/1", "Running", 0, "Running"),
+        (75, "0/1", "Running", 0, "Running"),
+    ],
+    # Startup probe: six failures are within failureThreshold 30; started (and ready) at 60 s.
+    "startup-probe": [
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        *[(t, "0/1", "Running", 0, "Running") for t in (0, 0, 10, 10, 20, 20, 30, 30, 40, 40, 50, 50, 60)],
+        (60, "1/1", "Running", 0, "Running"),
+        (60, "1/1", "Running", 0, "Running"),
+    ],
+    # preStop longer than the grace period: abandoned at 30 s, SIGTERM, SIGKILL 2 s later (137).
+    "prestop-grace": [
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        (0, "1/1", "Running", 0, "Running"),
+        (0, "1/1", "Terminating", 0, "Running"),
+        (29, "1/1", "Terminating", 0, "Running"),
+        (30, "1/1", "Terminating", 0, "Running"),
+        (32, "0/1", "Error", 0, "Failed"),
+    ],
+    # Deleting a running pod whose process ignores SIGTERM: SIGKILL at the end of the grace period, Failed.
+    "delete-ignores-sigterm": [
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        (0, "1/1", "Running", 0, "Running"),
+        (100, "1/1", "Running", 0, "Running"),
+        (100, "1/1", "Terminating", 0, "Running"),
+        (130, "0/1", "Error", 0, "Failed"),
+    ],
+    # Deleting a pod whose containers all exit 0 on SIGTERM: Succeeded, even under restartPolicy Always.
+    "delete-clean-exit": [
+        (0, "0/2", "ContainerCreating", 0, "Pending"),
+        (0, "1/2", "ContainerCreating", 0, "Pending"),
+        (0, "2/2", "Running", 0, "Running"),
+        (0, "2/2", "Terminating", 0, "Running"),
+        (3, "2/2", "Terminating", 0, "Running"),
+        (3, "1/2", "Terminating", 0, "Running"),
+        (3, "0/2", "Completed", 0, "Succeeded"),
+    ],
 }
 
 
@@ -121,7 +183,13 @@ def run_example(name: str) -> list[Step]:
 
 
 def _row(step: Step) -> tuple[int, str, str, int, str]:
-    return (step.t, step.columns.ready, step.columns.status, step.columns.restarts, step.pod["status"]["phase"])
+    return (
+        step.t,
+        step.columns.ready,
+        step.columns.status,
+        step.columns.restarts,
+        step.pod["status"]["phase"],
+    )
 
 
 def test_every_example_has_an_expected_sequence() -> None:
@@ -198,4 +266,48 @@ def test_busybox_events() -> None:
     assert [e.reason for e in steps[6].events] == ["BackOff"]
     waiting = steps[7].pod["status"]["containerStatuses"][0]["state"]["waiting"]
     assert waiting["reason"] == "CrashLoopBackOff"
-    assert waiting["message"].startswith("back-off 10s restarting failed container=busybox pod=busybox_default(")
+    assert waiting["message"].startswith(
+        "back-off 10s restarting failed container=busybox pod=busybox_default("
+    )
+
+
+def test_liveness_kill_events() -> None:
+    """Each failed run emits Unhealthy; the third makes the kubelet kill it with the grace period (killContainer)."""
+    steps = run_example("liveness-restart")
+    assert [(e.type, e.reason) for e in steps[4].events] == [("Warning", "Unhealthy")]
+    assert steps[4].events[0].message.startswith("Liveness probe failed: Get ")
+    kill = steps[8]
+    assert [e.reason for e in kill.events] == ["Unhealthy", "Killing"]
+    assert kill.events[1].message == "Container api failed liveness probe, will be restarted"
+    restarted = steps[10].pod["status"]["containerStatuses"][0]
+    assert restarted["restartCount"] == 1
+    assert restarted["lastState"]["terminated"]["exitCode"] == 143
+
+
+def test_readiness_failure_pod_not_ready() -> None:
+    """Readiness failing: Running 0/1, ContainersReady and Ready False ContainersNotReady, no restart."""
+    last = run_example("readiness-fail")[-1]
+    conditions = _conditions(last.pod)
+    assert conditions["Ready"] == ("False", "ContainersNotReady")
+    assert conditions["ContainersReady"] == ("False", "ContainersNotReady")
+    status = last.pod["status"]["containerStatuses"][0]
+    assert (status["ready"], status["started"], status["restartCount"]) == (False, True, 0)
+
+
+def test_startup_probe_gates_started() -> None:
+    """Until the startup probe succeeds the container is running but not started (prober UpdatePodStatus)."""
+    steps = run_example("startup-probe")
+    before, after = steps[13].pod, steps[14].pod
+    assert before["status"]["containerStatuses"][0]["started"] is False
+    assert after["status"]["containerStatuses"][0]["started"] is True
+    assert all(e.reason != "Killing" for s in steps for e in s.events)
+
+
+def test_prestop_grace_exit_137_and_deletion_metadata() -> None:
+    """Deletion sets deletionTimestamp = now + grace; the preStop overrun ends in SIGKILL (137)."""
+    steps = run_example("prestop-grace")
+    meta = steps[2].pod["metadata"]
+    assert (meta["deletionTimestamp"], meta["deletionGracePeriodSeconds"]) == ("2026-01-01T00:00:30Z", 30)
+    term = steps[-1].pod["status"]["containerStatuses"][0]["state"]["terminated"]
+    assert (term["exitCode"], term["finishedAt"]) == (137, "2026-01-01T00:00:32Z")
+    assert steps[-1].state.stage.name == "REMOVED"

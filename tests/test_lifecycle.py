@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import podfsm.engine as engine
-from podfsm import Pod, Simulator
+from podfsm import IllegalTransition, Pod, Simulator
 from podfsm.engine import compile_plan, enabled_events, initial, step
 from podfsm.events import Tick
 from podfsm.records import CState
@@ -294,3 +294,200 @@ def test_crash_loop_message_uses_go_durations(seconds: int, text: str) -> None:
     from podfsm.container import go_duration
 
     assert go_duration(seconds) == text
+
+
+# ---------------------------------------------------------------------------------------------
+# Probes, hooks and termination
+# ---------------------------------------------------------------------------------------------
+
+PROBED = {
+    "terminationGracePeriodSeconds": 20,
+    "containers": [
+        {
+            "name": "a",
+            "image": "a:1",
+            "startupProbe": {"periodSeconds": 5, "failureThreshold": 2},
+            "livenessProbe": {"periodSeconds": 10, "failureThreshold": 1, "terminationGracePeriodSeconds": 7},
+            "readinessProbe": {"periodSeconds": 10, "initialDelaySeconds": 15},
+        }
+    ],
+}
+STARTED = (
+    {"event": "schedule", "node": "n", "images": ["a:1"]},
+    {"event": "container_started", "container": "a"},
+)
+
+
+def _illegal(sim: Simulator, event: dict[str, Any], rule: str) -> None:
+    before = (sim.state, sim.pod, len(sim.history))
+    with pytest.raises(IllegalTransition) as exc:
+        sim.apply(event)
+    assert rule in exc.value.rule, exc.value.rule
+    assert (sim.state, sim.pod, len(sim.history)) == before
+
+
+def test_probe_rules_are_enforced() -> None:
+    """Startup gating, periodSeconds, initialDelaySeconds and undeclared probes are IllegalTransitions (doProbe)."""
+    sim = sim_of(PROBED)
+    run(sim, *STARTED)
+    _illegal(
+        sim, {"event": "probe", "container": "a", "probe": "liveness", "result": "success"}, "startup gating"
+    )
+    run(sim, {"event": "probe", "container": "a", "probe": "startup", "result": "success"})
+    _illegal(
+        sim, {"event": "probe", "container": "a", "probe": "startup", "result": "success"}, "has stopped"
+    )
+    _illegal(sim, {"event": "probe", "container": "a", "probe": "readiness", "result": "success"}, "t=15s")
+    run(sim, {"event": "probe", "container": "a", "probe": "liveness", "result": "success"})
+    _illegal(sim, {"event": "probe", "container": "a", "probe": "liveness", "result": "success"}, "t=10s")
+    other = sim_of({"containers": [{"name": "b", "image": "b:1"}]})
+    run(
+        other,
+        {"event": "schedule", "node": "n", "images": ["b:1"]},
+        {"event": "container_started", "container": "b"},
+    )
+    _illegal(
+        other,
+        {"event": "probe", "container": "b", "probe": "liveness", "result": "success"},
+        "no livenessProbe",
+    )
+    _illegal(
+        other,
+        {"event": "hook_finished", "container": "b", "hook": "preStop", "result": "success"},
+        "no preStop hook",
+    )
+
+
+def test_liveness_kill_uses_probe_grace() -> None:
+    """A liveness kill uses the probe's terminationGracePeriodSeconds (setTerminationGracePeriod)."""
+    sim = sim_of(PROBED)
+    run(sim, *STARTED, {"event": "probe", "container": "a", "probe": "startup", "result": "success"})
+    run(sim, {"event": "probe", "container": "a", "probe": "liveness", "result": "failure"})
+    assert sim.state.ctrs[0].state is CState.STOPPING and sim.state.ctrs[0].due == 7
+    run(sim, {"event": "tick", "seconds": 7})
+    assert statuses(sim)["a"]["state"]["terminated"]["exitCode"] == 137  # SIGKILL; the restart is in flight
+    run(sim, {"event": "container_started", "container": "a"})
+    status = statuses(sim)["a"]
+    assert status["restartCount"] == 1 and status["lastState"]["terminated"]["exitCode"] == 137
+
+
+def test_liveness_failure_under_never_kills_without_restart() -> None:
+    """restartPolicy Never: a liveness failure kills the container and nothing restarts it; the pod fails."""
+    spec = {
+        "restartPolicy": "Never",
+        "containers": [{"name": "a", "image": "a:1", "livenessProbe": {"failureThreshold": 1}}],
+    }
+    sim = sim_of(spec)
+    run(sim, *STARTED, {"event": "probe", "container": "a", "probe": "liveness", "result": "failure"})
+    assert sim.history[-1].events[-1].message == "Container a failed liveness probe"
+    run(sim, {"event": "container_exited", "container": "a", "exit_code": 143})
+    assert sim.pod["status"]["phase"] == "Failed" and statuses(sim)["a"]["restartCount"] == 0
+
+
+def test_deletion_stops_liveness_keeps_readiness() -> None:
+    """On deletion liveness and startup stop; readiness keeps probing and can turn Ready False (doProbe)."""
+    spec = {
+        "terminationGracePeriodSeconds": 60,
+        "containers": [
+            {
+                "name": "a",
+                "image": "a:1",
+                "livenessProbe": {"periodSeconds": 10},
+                "readinessProbe": {"periodSeconds": 10, "failureThreshold": 2},
+            }
+        ],
+    }
+    sim = sim_of(spec)
+    run(sim, *STARTED, {"event": "probe", "container": "a", "probe": "readiness", "result": "success"})
+    assert sim.columns().ready == "1/1"
+    run(sim, {"event": "delete"})
+    _illegal(
+        sim, {"event": "probe", "container": "a", "probe": "liveness", "result": "failure"}, "has stopped"
+    )
+    run(
+        sim,
+        {"event": "tick", "seconds": 10},
+        {"event": "probe", "container": "a", "probe": "readiness", "result": "failure"},
+    )
+    assert sim.columns().ready == "1/1"  # failureThreshold 2: one failure changes nothing yet
+    run(
+        sim,
+        {"event": "tick", "seconds": 10},
+        {"event": "probe", "container": "a", "probe": "readiness", "result": "failure"},
+    )
+    assert (sim.columns().status, sim.columns().ready) == ("Terminating", "0/1")
+    assert {c["type"]: c["status"] for c in sim.pod["status"]["conditions"]}["Ready"] == "False"
+
+
+def test_post_start_failure_kills_and_restarts() -> None:
+    """A failed postStart hook kills the container (FailedPostStartHook); the restart policy applies."""
+    spec = {
+        "containers": [
+            {"name": "a", "image": "a:1", "lifecycle": {"postStart": {"exec": {"command": ["x"]}}}}
+        ]
+    }
+    sim = sim_of(spec)
+    rows = run(sim, *STARTED)
+    assert rows[-1][2] == "ContainerCreating"  # startContainer waits for the hook
+    run(sim, {"event": "hook_finished", "container": "a", "hook": "postStart", "result": "failure"})
+    assert [e.reason for e in sim.history[-1].events] == ["FailedPostStartHook", "Killing"]
+    run(sim, {"event": "container_exited", "container": "a", "exit_code": 137})
+    assert sim.state.ctrs[0].state is CState.CREATING  # first restart: immediate
+    run(
+        sim,
+        {"event": "container_started", "container": "a"},
+        {"event": "hook_finished", "container": "a", "hook": "postStart", "result": "success"},
+    )
+    assert sim.columns().status == "Running" and sim.columns().restarts == 1
+
+
+def test_evict_adds_disruption_target() -> None:
+    """The Eviction API: DisruptionTarget EvictionByEvictionAPI, then a graceful delete."""
+    sim = sim_of({"containers": [{"name": "a", "image": "a:1"}]})
+    run(sim, *STARTED, {"event": "evict"})
+    conditions = {c["type"]: c for c in sim.pod["status"]["conditions"]}
+    assert (conditions["DisruptionTarget"]["status"], conditions["DisruptionTarget"]["reason"]) == (
+        "True",
+        "EvictionByEvictionAPI",
+    )
+    assert sim.pod["status"]["conditions"][0]["type"] == "DisruptionTarget"
+    assert sim.columns().status == "Terminating"
+
+
+@pytest.mark.parametrize(
+    ("events", "why"),
+    [
+        ((), "unscheduled"),
+        (
+            (*STARTED, {"event": "container_exited", "container": "a", "exit_code": 0}, {"event": "delete"}),
+            "terminal",
+        ),
+        ((*STARTED,), "forced"),
+    ],
+    ids=["unscheduled", "terminal", "forced"],
+)
+def test_grace_zero_removes_at_once(events: tuple[dict[str, Any], ...], why: str) -> None:
+    """CheckGracefulDelete: grace 0 (forced, unscheduled or terminal pod) removes the object at once."""
+    sim = sim_of({"restartPolicy": "OnFailure", "containers": [{"name": "a", "image": "a:1"}]})
+    run(sim, *events)
+    if why != "terminal":
+        run(sim, {"event": "delete", "grace_period_seconds": 0 if why == "forced" else 30})
+    assert sim.state.stage.name == "REMOVED"
+    assert sim.pod["metadata"]["deletionGracePeriodSeconds"] == 0
+    _illegal(sim, {"event": "delete"}, "no longer exists")
+
+
+def test_second_delete_only_shortens() -> None:
+    """A second delete can shorten the grace period but never extend it."""
+    sim = sim_of({"containers": [{"name": "a", "image": "a:1"}]})
+    run(
+        sim,
+        *STARTED,
+        {"event": "delete", "grace_period_seconds": 60},
+        {"event": "delete", "grace_period_seconds": 10},
+    )
+    assert sim.pod["metadata"]["deletionTimestamp"] == "2026-01-01T00:00:10Z"
+    run(sim, {"event": "delete", "grace_period_seconds": 100})
+    assert sim.pod["metadata"]["deletionTimestamp"] == "2026-01-01T00:00:10Z"
+    run(sim, {"event": "tick", "seconds": 10})
+    assert sim.state.stage.name == "REMOVED" and sim.pod["status"]["phase"] == "Failed"
