@@ -1,9 +1,10 @@
-"""Benchmark: pod events/s for a pod with 1 init, 1 sidecar and 2 app containers.
+"""Benchmark: pod events/s for a pod with 1 init, 1 sidecar and 2 app containers (with probes and a preStop hook).
 
     python bench/simulate.py [--events 200000] [--seed 1]
 
-A seeded random walk over the model's enabled events (``enabled_events``) produces a long legal
-event stream (the walk is not timed). The stream is then replayed three ways, side by side:
+A seeded random walk over the model's enabled events (``enabled_events``: runtime answers, probe
+runs, hook results, deletes, ticks to the next timer) produces a long legal event stream (the walk
+is not timed); a walk that ends (the pod deleted and gone) starts over from a new pod. The stream is then replayed three ways, side by side:
 
 * fast path: ``step`` on the compiled tables, phase included (every step publishes the phase);
 * full JSON: the fast path plus the complete v1 Pod object built after every event;
@@ -32,9 +33,23 @@ POD = {
             {"name": "setup", "image": "setup:1"},
             {"name": "proxy", "image": "proxy:1", "restartPolicy": "Always"},
         ],
-        "containers": [{"name": "app", "image": "app:1"}, {"name": "worker", "image": "worker:latest"}],
+        "containers": [
+            {
+                "name": "app",
+                "image": "app:1",
+                "readinessProbe": {"periodSeconds": 5},
+                "livenessProbe": {"periodSeconds": 10, "failureThreshold": 2},
+                "lifecycle": {"preStop": {"exec": {"command": ["drain"]}}},
+            },
+            {"name": "worker", "image": "worker:latest", "startupProbe": {"periodSeconds": 5, "failureThreshold": 3}},
+        ],
     },
 }
+
+
+# Deletes end a walk and FailedScheduling repeats itself: keep them rare so the stream spends its
+# time where pods do (pulls, starts, exits, probes, back-offs, hooks, terminations).
+_WEIGHTS = {"Delete": 0.01, "Unschedulable": 0.05}
 
 
 def make_stream(plan: PodPlan, n: int, seed: int) -> list[Event]:
@@ -48,7 +63,8 @@ def make_stream(plan: PodPlan, n: int, seed: int) -> list[Event]:
             stream.append(Tick(0))  # marks a restart of the walk (see replay)
             s = initial(plan)
             continue
-        ev = rng.choice(options)
+        weights = [_WEIGHTS.get(type(e).__name__, 1.0) for e in options]
+        ev = rng.choices(options, weights)[0]
         if isinstance(ev, Tick) and rng.random() < 0.5:
             ev = Tick(rng.randint(1, ev.seconds))
         s = step(plan, s, ev)
