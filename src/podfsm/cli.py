@@ -10,13 +10,16 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
+from podfsm import diagrams
 from podfsm.errors import IllegalTransition, ManifestError
 from podfsm.events import events_from_script
 from podfsm.loader import item_lines, load_documents, load_pods, read_text
 from podfsm.oracle import kubectl_columns, parse_time, pod_summary
 from podfsm.simulator import Simulator, load_pod
+from podfsm.timeline import render_timeline, scenario_title, timeline_of, write_timelines
 
 __all__ = ["main", "render_table"]
 
@@ -77,6 +80,7 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
             flush()
             where = f"{name}:{lines[number - 1]}" if len(lines) >= number else name
             sys.stderr.write(f"podfsm: error: {where}: step {number} ({event.NAME}): {e}\n")
+            _write_timeline(args, sim)
             return 1
         cols = result.columns
         if args.output == "json":
@@ -100,6 +104,55 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
                 )
             )
     flush()
+    return _write_timeline(args, sim)
+
+
+def _write_timeline(args: argparse.Namespace, sim: Simulator) -> int:
+    """``--timeline FILE``: the steps applied so far, drawn (:mod:`podfsm.timeline`)."""
+    if not args.timeline:
+        return 0
+    title = scenario_title(args.pod_file, args.script_file, sim.history)
+    try:
+        Path(args.timeline).write_bytes(render_timeline(timeline_of(sim.history, title)).encode("utf-8"))
+    except OSError as e:
+        sys.stderr.write(f"podfsm: error: --timeline: {e}\n")
+        return 2
+    return 0
+
+
+def _cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
+    """``podfsm diagram``: to stdout, or every file into ``-o DIR`` (see :mod:`podfsm.diagrams`)."""
+    try:
+        names = diagrams.resolve(args.machines)
+        if args.output_dir is None:
+            fmt = args.format or "dot"
+            problem = (
+                "--examples writes files: give -o DIR"
+                if args.examples
+                else "-f png writes files: give -o DIR"
+                if fmt == "png"
+                else "-f svg prints one machine: name one, or give -o DIR"
+                if fmt == "svg" and len(names) > 1
+                else ""
+            )
+            if problem:
+                sys.stderr.write(f"podfsm: error: {problem}\n")
+                return 2
+            out.write("\n".join(diagrams.render(diagrams.diagram_of(n), fmt).decode("utf-8") for n in names))
+            return 0
+        target = Path(args.output_dir)
+        written = diagrams.write_diagrams(
+            names, target, (args.format,) if args.format else diagrams.COMMITTED
+        )
+        if args.examples:
+            written += write_timelines(Path(args.examples), target / "timelines")
+    except (diagrams.UnknownMachine, diagrams.GraphvizMissing, OSError) as e:
+        sys.stderr.write(f"podfsm: error: {e}\n")
+        return 2
+    except IllegalTransition as e:
+        sys.stderr.write(f"podfsm: error: --examples: {e}\n")
+        return 1
+    out.write("".join(f"wrote {p}\n" for p in written))
     return 0
 
 
@@ -139,7 +192,33 @@ def build_parser() -> argparse.ArgumentParser:
         "script_file", metavar="SCRIPT_FILE", help="a YAML or JSON list of events; - reads stdin"
     )
     simulate.add_argument("-o", "--output", choices=("table", "json"), default="table")
+    simulate.add_argument(
+        "--timeline",
+        metavar="FILE.svg",
+        help="also draw the run as an SVG timeline (lanes per container, phase, STATUS, events)",
+    )
     simulate.set_defaults(func=_cmd_simulate)
+
+    diagram = sub.add_parser(
+        "diagram",
+        help="draw the machines (SVG, PNG, DOT, Mermaid, Markdown table)",
+        description=(
+            "Draw each MACHINE (default all) from its table. Without -o, print it (-f defaults to dot). "
+            "With -o DIR and no -f, write DOT, SVG and the Markdown table of each. "
+            f"Regenerate diagrams/: {diagrams.REGENERATE}"
+        ),
+    )
+    diagram.add_argument(
+        "machines", nargs="*", metavar="MACHINE", help=f"{' | '.join(diagrams.MACHINES)} | all (default: all)"
+    )
+    diagram.add_argument("-f", "--format", choices=diagrams.FORMATS, help="one format (default: see above)")
+    diagram.add_argument("-o", "--output-dir", metavar="DIR", help="write <machine>.<ext> files into DIR")
+    diagram.add_argument(
+        "--examples",
+        metavar="EXAMPLES",
+        help="with -o DIR: also draw each EXAMPLES/<name>/ scenario as DIR/timelines/<name>.svg",
+    )
+    diagram.set_defaults(func=_cmd_diagram)
     return parser
 
 
