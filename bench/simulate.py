@@ -41,7 +41,11 @@ POD = {
                 "livenessProbe": {"periodSeconds": 10, "failureThreshold": 2},
                 "lifecycle": {"preStop": {"exec": {"command": ["drain"]}}},
             },
-            {"name": "worker", "image": "worker:latest", "startupProbe": {"periodSeconds": 5, "failureThreshold": 3}},
+            {
+                "name": "worker",
+                "image": "worker:latest",
+                "startupProbe": {"periodSeconds": 5, "failureThreshold": 3},
+            },
         ],
     },
 }
