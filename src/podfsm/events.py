@@ -50,6 +50,7 @@ START_FAILURE_REASONS: Final = ("RunContainerError", "StartError")
 EXIT_REASONS: Final = ("Completed", "Error", "OOMKilled")
 PROBE_KINDS: Final = ("startup", "liveness", "readiness")
 HOOK_KINDS: Final = ("postStart", "preStop")
+RESULTS: Final = ("success", "failure")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +122,7 @@ class ImagePullFailed(ContainerEvent):
     message: str = ""
 
     def validate(self) -> None:
-        if self.reason not in IMAGE_PULL_REASONS:
-            raise ValueError(f"reason: must be one of {'/'.join(IMAGE_PULL_REASONS)} (got {self.reason!r})")
+        _one_of("reason", self.reason, IMAGE_PULL_REASONS)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -141,9 +141,7 @@ class ContainerStartFailed(ContainerEvent):
     message: str = ""
 
     def validate(self) -> None:
-        allowed = CREATE_FAILURE_REASONS + START_FAILURE_REASONS
-        if self.reason not in allowed:
-            raise ValueError(f"reason: must be one of {'/'.join(allowed)} (got {self.reason!r})")
+        _one_of("reason", self.reason, CREATE_FAILURE_REASONS + START_FAILURE_REASONS)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -158,8 +156,7 @@ class ContainerExited(ContainerEvent):
         if not 0 <= self.exit_code <= 255:
             raise ValueError(f"exit_code: must be 0..255 (got {self.exit_code})")
         if self.reason is not None:
-            if self.reason not in EXIT_REASONS:
-                raise ValueError(f"reason: must be one of {'/'.join(EXIT_REASONS)} (got {self.reason!r})")
+            _one_of("reason", self.reason, EXIT_REASONS)
             if self.reason == "Completed" and self.exit_code != 0:
                 raise ValueError("reason: Completed is the runtime's reason for exit code 0 only")
             if self.reason == "Error" and self.exit_code == 0:
@@ -184,10 +181,8 @@ class ProbeResult(ContainerEvent):
     message: str = ""
 
     def validate(self) -> None:
-        if self.probe not in PROBE_KINDS:
-            raise ValueError(f"probe: must be one of {'/'.join(PROBE_KINDS)} (got {self.probe!r})")
-        if self.result not in ("success", "failure"):
-            raise ValueError(f"result: must be success or failure (got {self.result!r})")
+        _one_of("probe", self.probe, PROBE_KINDS)
+        _one_of("result", self.result, RESULTS)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -199,10 +194,8 @@ class HookFinished(ContainerEvent):
     result: str
 
     def validate(self) -> None:
-        if self.hook not in HOOK_KINDS:
-            raise ValueError(f"hook: must be one of {'/'.join(HOOK_KINDS)} (got {self.hook!r})")
-        if self.result not in ("success", "failure"):
-            raise ValueError(f"result: must be success or failure (got {self.result!r})")
+        _one_of("hook", self.hook, HOOK_KINDS)
+        _one_of("result", self.result, RESULTS)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -253,6 +246,11 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         Tick,
     )
 }
+
+
+def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name}: must be one of {'/'.join(allowed)} (got {value!r})")
 
 
 def _coerce(name: str, value: Any, hint: Any) -> Any:

@@ -338,6 +338,16 @@ def _go_list(names: list[str]) -> str:
     return "[" + " ".join(names) + "]"
 
 
+def _status_message(unknown: list[str], other: tuple[str, list[str]]) -> str:
+    """generate.go's "containers with unknown status: [a], containers with <other> status: [b]"."""
+    parts = [
+        f"containers with {label} status: {_go_list(names)}"
+        for label, names in (("unknown", unknown), other)
+        if names
+    ]
+    return ", ".join(parts)
+
+
 def containers_ready_condition(
     spec: Mapping[str, Any], by_name: Mapping[str, Mapping[str, Any]] | None, phase: str
 ) -> Condition:
@@ -363,14 +373,8 @@ def containers_ready_condition(
         return Condition("False", POD_COMPLETED)
     if phase == "Failed":
         return Condition("False", POD_FAILED)
-    messages = []
-    if unknown:
-        messages.append("containers with unknown status: " + _go_list(unknown))
-    if unready:
-        messages.append("containers with unready status: " + _go_list(unready))
-    if messages:
-        return Condition("False", CONTAINERS_NOT_READY, ", ".join(messages))
-    return _TRUE
+    message = _status_message(unknown, ("unready", unready))
+    return Condition("False", CONTAINERS_NOT_READY, message) if message else _TRUE
 
 
 def pod_ready_condition(
@@ -421,14 +425,8 @@ def pod_initialized_condition(
     # A started regular container means the pod initialized before (sidecars may be restarting).
     if _regular_started(spec, found):
         return _TRUE
-    messages = []
-    if unknown:
-        messages.append("containers with unknown status: " + _go_list(unknown))
-    if incomplete:
-        messages.append("containers with incomplete status: " + _go_list(incomplete))
-    if messages:
-        return Condition("False", CONTAINERS_NOT_INITIALIZED, ", ".join(messages))
-    return _TRUE
+    message = _status_message(unknown, ("incomplete", incomplete))
+    return Condition("False", CONTAINERS_NOT_INITIALIZED, message) if message else _TRUE
 
 
 def pod_conditions(pod: Any) -> dict[str, Condition]:
