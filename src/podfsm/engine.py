@@ -55,7 +55,7 @@ from podfsm.oracle import _count_phase, _decide_phase
 from podfsm.pod import POD, PEvent, PStage
 from podfsm.probe import PROBE, Prb, PrEvent, ProbeCtx, ProbeKind, ProbeSpec, PrState, Result
 from podfsm.qos import qos_class
-from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, KEvent, PodPlan, Term
+from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, KEvent, PodPlan, Term, fast_replace
 from podfsm.records import CState as S
 
 __all__ = [
@@ -101,6 +101,8 @@ class PodState(NamedTuple):
     )
     not_ready_marked: bool = False  # the node lifecycle controller set Ready=False (MarkPodsNotReady)
 
+
+fast_replace(PodState)
 
 # ---------------------------------------------------------------------------------------------
 # Plans

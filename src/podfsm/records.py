@@ -71,6 +71,29 @@ class Ctr(NamedTuple):
     probes: tuple[Prb, ...] = ()  # one worker per probe the container declares, as ContainerPlan.probes
 
 
+def fast_replace(cls: type[Any]) -> None:
+    """Give a NamedTuple class a ``_replace`` about twice as fast as the standard one (the hot path).
+
+    Same contract: a new instance with the named fields changed; an unknown field raises ValueError.
+    """
+    index = {f: i for i, f in enumerate(cls._fields)}
+    new = tuple.__new__
+
+    def _replace(self: Any, **changes: Any) -> Any:
+        values = list(self)
+        for name, value in changes.items():
+            try:
+                values[index[name]] = value
+            except KeyError:
+                raise ValueError(f"Got unexpected field names: {[name]!r}") from None
+        return new(cls, values)
+
+    setattr(cls, "_replace", _replace)  # noqa: B010 - typing.NamedTuple forbids defining it in the class body
+
+
+fast_replace(Ctr)
+
+
 @dataclass(frozen=True, slots=True)
 class KEvent:
     """A Kubernetes Event as ``kubectl describe`` lists it."""
