@@ -146,9 +146,9 @@ def test_every_state_has_exactly_one_kind() -> None:
 def test_unknown_machine_lists_the_available_ones() -> None:
     """Asking for an unregistered machine names it and lists what there is."""
     with pytest.raises(UnknownMachine) as err:
-        diagrams.resolve(["node"])
+        diagrams.resolve(["scheduler"])
     assert str(err.value) == (
-        f"no machine 'node' to draw (available: {', '.join(MACHINES)}; 'all' draws every one)"
+        f"no machine 'scheduler' to draw (available: {', '.join(MACHINES)}; 'all' draws every one)"
     )
 
 
@@ -476,9 +476,9 @@ def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 def test_cli_unknown_machine(capsys: pytest.CaptureFixture[str]) -> None:
     """An unregistered machine exits 2 with one line listing the available ones."""
-    code, out, err = _cli(capsys, "node")
+    code, out, err = _cli(capsys, "scheduler")
     assert (code, out) == (2, "")
-    assert err == f"podfsm: error: {UnknownMachine('node')}\n"
+    assert err == f"podfsm: error: {UnknownMachine('scheduler')}\n"
 
 
 def test_cli_prints_one_format(capsys: pytest.CaptureFixture[str]) -> None:

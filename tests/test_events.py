@@ -27,6 +27,11 @@ from podfsm.events import (
     HookFinished,
     ImagePulled,
     ImagePullFailed,
+    NodeDeleted,
+    NodeHeartbeat,
+    NodeHeartbeatsStop,
+    NodeOutOfService,
+    NodePressure,
     ProbeResult,
     Schedule,
     Tick,
@@ -130,6 +135,16 @@ VALID: list[tuple[str, dict[str, Any], Event]] = [
     ("evict", {"event": "evict", "pod": "web"}, Evict(pod="web")),
     ("tick", {"event": "tick", "seconds": 10}, Tick(10)),
     ("tick-zero", {"event": "tick", "seconds": 0}, Tick(0)),
+    ("node_heartbeat", {"event": "node_heartbeat", "ready": True}, NodeHeartbeat(ready=True)),
+    ("node_heartbeat-not-ready", {"event": "node_heartbeat", "ready": False}, NodeHeartbeat(ready=False)),
+    ("node_heartbeats_stop", {"event": "node_heartbeats_stop"}, NodeHeartbeatsStop()),
+    (
+        "node_pressure",
+        {"event": "node_pressure", "type": "memory", "active": True},
+        NodePressure(type="memory", active=True),
+    ),
+    ("node_deleted", {"event": "node_deleted"}, NodeDeleted()),
+    ("node_out_of_service", {"event": "node_out_of_service"}, NodeOutOfService()),
 ]
 
 # (id, mapping, the field the message must start with)
@@ -249,6 +264,10 @@ INVALID: list[tuple[str, Any, str]] = [
         {"event": "container_exited", "container": "app", "exit_code": 0, "reason": "Error"},
         "reason",
     ),
+    ("node_heartbeat-no-ready", {"event": "node_heartbeat"}, "ready"),
+    ("node_heartbeat-ready-string", {"event": "node_heartbeat", "ready": "true"}, "ready"),
+    ("node_pressure-type", {"event": "node_pressure", "type": "cpu", "active": True}, "type"),
+    ("node_pressure-active-int", {"event": "node_pressure", "type": "pid", "active": 1}, "active"),
 ]
 
 

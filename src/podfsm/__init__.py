@@ -13,6 +13,7 @@ or run a pod through what happens to it::
 """
 
 from podfsm.api import Pod, apply_defaults, validate_pod
+from podfsm.cluster import ClusterSimulator, ClusterStep
 from podfsm.config import KUBERNETES_RELEASE, Config, FeatureGates
 from podfsm.engine import PodState, compile_plan, enabled_events, initial, step
 from podfsm.enums import ConditionStatus, ConditionType, PodPhase, RestartPolicy
@@ -28,6 +29,12 @@ from podfsm.events import (
     HookFinished,
     ImagePulled,
     ImagePullFailed,
+    NodeDeleted,
+    NodeEvent,
+    NodeHeartbeat,
+    NodeHeartbeatsStop,
+    NodeOutOfService,
+    NodePressure,
     PodEvent,
     ProbeResult,
     Schedule,
@@ -36,6 +43,7 @@ from podfsm.events import (
     event_from_dict,
     event_to_dict,
 )
+from podfsm.node import NodeConfig
 from podfsm.oracle import (
     Columns,
     Condition,
@@ -50,6 +58,8 @@ from podfsm.simulator import Simulator, Step, load_pod
 
 __all__ = [
     "KUBERNETES_RELEASE",
+    "ClusterSimulator",
+    "ClusterStep",
     "Columns",
     "Condition",
     "ConditionStatus",
@@ -69,6 +79,13 @@ __all__ = [
     "ImagePulled",
     "KEvent",
     "ManifestError",
+    "NodeConfig",
+    "NodeDeleted",
+    "NodeEvent",
+    "NodeHeartbeat",
+    "NodeHeartbeatsStop",
+    "NodeOutOfService",
+    "NodePressure",
     "Pod",
     "PodEvent",
     "PodPhase",

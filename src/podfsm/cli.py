@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from podfsm import diagrams
+from podfsm.cluster import ClusterSimulator
 from podfsm.errors import IllegalTransition, ManifestError
-from podfsm.events import events_from_script
-from podfsm.loader import item_lines, load_documents, load_pods, read_text
+from podfsm.events import Event, NodeEvent, PodEvent, events_from_script
+from podfsm.loader import LoadedPod, item_lines, load_documents, load_pods, read_text
 from podfsm.oracle import kubectl_columns, parse_time, pod_summary
-from podfsm.simulator import Simulator, load_pod
+from podfsm.simulator import Simulator, Step
 from podfsm.timeline import render_timeline, scenario_title, timeline_of, write_timelines
 
 __all__ = ["main", "render_table"]
@@ -60,11 +61,13 @@ def _rfc3339(text: str) -> str:
 
 
 def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
-    pod = load_pod(args.pod_file)
+    loaded = load_pods(args.pod_file)
     text, name = read_text(args.script_file)
     script = events_from_script(load_documents(text, name), name)
     lines = item_lines(text)
-    sim = Simulator(pod)
+    if len(loaded) > 1 or any(isinstance(e, NodeEvent) for _, _, e in script):
+        return _simulate_cluster(args, out, loaded, script, lines, name)
+    sim = Simulator(loaded[0].pod)
     header = ("TIME", "NAME", "READY", "STATUS", "RESTARTS", "EVENT")
     rows: list[tuple[str, ...]] = []
 
@@ -80,7 +83,7 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
             flush()
             where = f"{name}:{lines[number - 1]}" if len(lines) >= number else name
             sys.stderr.write(f"podfsm: error: {where}: step {number} ({event.NAME}): {e}\n")
-            _write_timeline(args, sim)
+            _write_timeline(args, sim.history)
             return 1
         cols = result.columns
         if args.output == "json":
@@ -104,16 +107,87 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
                 )
             )
     flush()
-    return _write_timeline(args, sim)
+    return _write_timeline(args, sim.history)
 
 
-def _write_timeline(args: argparse.Namespace, sim: Simulator) -> int:
+def _simulate_cluster(
+    args: argparse.Namespace,
+    out: TextIO,
+    loaded: Sequence[LoadedPod],
+    script: Sequence[tuple[int, dict[str, Any], Event]],
+    lines: Sequence[int],
+    name: str,
+) -> int:
+    """Several pods on one node, or node events (:mod:`podfsm.cluster`): a row per pod each event affected."""
+    try:
+        sim = ClusterSimulator(loaded)
+    except ManifestError as e:
+        raise ManifestError(f"{args.pod_file}: {e}") from None
+    names = sim.plan.names
+    if len(names) > 1:
+        for number, _, event in script:
+            if isinstance(event, PodEvent) and event.pod is None:
+                raise ManifestError(
+                    f"{name}: step {number}: pod: required when {args.pod_file} holds several pods "
+                    f"({', '.join(names)})"
+                )
+        if args.timeline:
+            sys.stderr.write(f"podfsm: error: --timeline draws one pod; {args.pod_file} holds {len(names)}\n")
+            return 2
+    with_node = any(isinstance(e, NodeEvent) for _, _, e in script)
+    header = ("TIME", "NAME", "READY", "STATUS", "RESTARTS", "EVENT")
+    rows: list[tuple[str, ...]] = []
+
+    def flush() -> None:
+        if args.output == "table" and rows:
+            out.write(render_table(header, rows))
+            rows.clear()
+
+    for number, given, event in script:
+        try:
+            result = sim.apply(event)
+        except IllegalTransition as e:
+            flush()
+            where = f"{name}:{lines[number - 1]}" if len(lines) >= number else name
+            sys.stderr.write(f"podfsm: error: {where}: step {number} ({event.NAME}): {e}\n")
+            _write_timeline(args, sim.pod_history(names[0]))
+            return 1
+        for st in result.steps:
+            cols = st.columns
+            if args.output == "json":
+                record: dict[str, Any] = {
+                    "t": st.t,
+                    "event": given,
+                    "pod": st.pod,
+                    "columns": {"status": cols.status, "ready": cols.ready, "restarts": cols.restarts},
+                    "events": [e.to_dict() for e in st.events],
+                }
+                if with_node:
+                    record["node"] = result.node
+                    record["node_events"] = [e.to_dict() for e in result.node_events]
+                out.write(json.dumps(record) + "\n")
+            else:
+                rows.append(
+                    (
+                        f"{st.t}s",
+                        st.pod["metadata"]["name"],
+                        cols.ready,
+                        cols.status,
+                        cols.restarts_display,
+                        _event_text(given),
+                    )
+                )
+    flush()
+    return _write_timeline(args, sim.pod_history(names[0]))
+
+
+def _write_timeline(args: argparse.Namespace, history: Sequence[Step]) -> int:
     """``--timeline FILE``: the steps applied so far, drawn (:mod:`podfsm.timeline`)."""
     if not args.timeline:
         return 0
-    title = scenario_title(args.pod_file, args.script_file, sim.history)
+    title = scenario_title(args.pod_file, args.script_file, history)
     try:
-        Path(args.timeline).write_bytes(render_timeline(timeline_of(sim.history, title)).encode("utf-8"))
+        Path(args.timeline).write_bytes(render_timeline(timeline_of(history, title)).encode("utf-8"))
     except OSError as e:
         sys.stderr.write(f"podfsm: error: --timeline: {e}\n")
         return 2
@@ -157,7 +231,9 @@ def _cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _event_text(given: dict[str, Any]) -> str:
-    rest = " ".join(f"{k}={v}" for k, v in given.items() if k != "event")
+    rest = " ".join(
+        f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in given.items() if k != "event"
+    )
     return f"{given['event']} {rest}".strip()
 
 
@@ -187,7 +263,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a pod through a script of events",
         description="Apply each event of SCRIPT_FILE to the pod in POD_FILE and print what Kubernetes shows after it.",
     )
-    simulate.add_argument("pod_file", metavar="POD_FILE", help="a Pod or a workload (YAML or JSON)")
+    simulate.add_argument(
+        "pod_file",
+        metavar="POD_FILE",
+        help="a Pod or a workload, or several Pods on one node (a List or YAML documents; events name them with pod:)",
+    )
     simulate.add_argument(
         "script_file", metavar="SCRIPT_FILE", help="a YAML or JSON list of events; - reads stdin"
     )

@@ -52,6 +52,7 @@ from typing import Any, Final, cast
 import graphviz  # type: ignore[import-untyped]  # the package ships no type information
 
 from podfsm.container import CONTAINER
+from podfsm.node import NODE
 from podfsm.pod import POD
 from podfsm.probe import PROBE
 from podfsm.table import Machine
@@ -237,7 +238,7 @@ _GREEN = ("#dcf5e3", "#2f855a")
 _GREY = ("#e6ebf2", "#4a5568")
 OTHER: Final = Kind("other", "other: not grouped in KINDS", "#f7f7f7", "#555555")
 
-MACHINES: Final[dict[str, Machine[Any, Any]]] = {m.name: m for m in (CONTAINER, POD, PROBE)}
+MACHINES: Final[dict[str, Machine[Any, Any]]] = {m.name: m for m in (CONTAINER, POD, PROBE, NODE)}
 """Every machine that can be drawn, by name; ``podfsm diagram all`` draws every entry. A new machine
 (``node``) slots in here and in :data:`KINDS`."""
 
@@ -277,6 +278,14 @@ KINDS: Final[dict[str, tuple[tuple[Kind, tuple[str, ...]], ...]]] = {
             Kind("stopped", "stopped: holding a published result, or done", *_AMBER),
             ("HOLD", "DONE"),
         ),
+    ),
+    "node": (
+        (Kind("ready", "ready: the kubelet posts Ready=True", *_GREEN), ("READY",)),
+        (
+            Kind("not_ready", "not ready: Ready False, or heartbeats lost (Unknown)", *_AMBER),
+            ("NOT_READY", "SILENT", "UNKNOWN"),
+        ),
+        (Kind("gone", "gone: the Node object is deleted", *_GREY), ("DELETED",)),
     ),
 }
 """Each machine's states by kind (the groups and colours of its diagram and timeline), by state name.

@@ -71,6 +71,7 @@ __all__ = [
     "set_away",
     "step",
     "taint_delete",
+    "unmark_not_ready",
 ]
 
 DOCS: Final = "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/"
@@ -100,6 +101,7 @@ class PodState(NamedTuple):
         False  # the node's kubelet does not report (heartbeats stopped): nothing the kubelet does shows
     )
     not_ready_marked: bool = False  # the node lifecycle controller set Ready=False (MarkPodsNotReady)
+    terminated: bool = False  # the kubelet finished the pod (TerminatePod rewrote its statuses)
 
 
 fast_replace(PodState)
@@ -658,7 +660,7 @@ def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: boo
         s = s._replace(stage=stage, kill_start=kill_start, reason=reason)
     if stage is not PStage.FINISHED:
         return _publish(plan, s, final=False)
-    s = _publish(plan, s, final=True)
+    s = _publish(plan, s, final=True)._replace(terminated=True)
     if s.deletion_at >= 0:  # canBeDeleted: terminal and finished, so the kubelet deletes the object
         s = s._replace(stage=_pod_fire(plan, s, PStage.FINISHED, PEvent.REMOVE, None, reference))
     return s
@@ -959,7 +961,15 @@ def set_away(
     if away == s.away:
         return s
     s = s._replace(away=away)
+    if not away and s.stage is PStage.TERMINATING and not any(c.state in _KILLING for c in s.ctrs):
+        # calculateEffectiveGracePeriod: the kubelet counts the grace from when it sees the deletion
+        s = s._replace(kill_start=s.t, kill_grace=max(s.deletion_grace, 1))
     return s if away else _settle(plan, s, out, reference)
+
+
+def unmark_not_ready(s: PodState) -> PodState:
+    """The node reports Ready again: the kubelet-owned Ready condition is its own again."""
+    return s._replace(not_ready_marked=False) if s.not_ready_marked else s
 
 
 def mark_not_ready(s: PodState) -> PodState:
@@ -1002,8 +1012,8 @@ def gc_delete(
     """PodGC ``markFailedAndDeletePodWithCondition``: phase Failed (unless terminal), the condition, then a force delete."""
     if s.stage is PStage.REMOVED:
         return s
-    phase = s.phase if s.phase.is_terminal else PodPhase.FAILED
-    s = s._replace(phase=phase, disruption=disruption or s.disruption)
+    if not s.phase.is_terminal:  # the condition comes with the patch to Failed, only for a non-terminal pod
+        s = s._replace(phase=PodPhase.FAILED, disruption=disruption or s.disruption)
     return _delete(plan, s, Delete(0), 0, None, out, reference)
 
 
@@ -1011,6 +1021,8 @@ def kubelet_evict(
     plan: PodPlan, s: PodState, resource: str, out: list[KEvent] | None = None, reference: bool = False
 ) -> PodState:
     """``evictPod`` (node-pressure eviction): kill with grace 0, then phase Failed, reason Evicted."""
+    if s.stage not in _DEADLINE_STAGES:
+        return s  # only a pod the kubelet runs and has not begun to stop is evicted
     message = f"The node was low on resource: {resource}. "
     if out is not None:
         out.append(KEvent("Warning", "Evicted", message, "kubelet", s.t))

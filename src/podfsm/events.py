@@ -31,6 +31,12 @@ __all__ = [
     "HookFinished",
     "ImagePullFailed",
     "ImagePulled",
+    "NodeDeleted",
+    "NodeEvent",
+    "NodeHeartbeat",
+    "NodeHeartbeatsStop",
+    "NodeOutOfService",
+    "NodePressure",
     "PodEvent",
     "ProbeResult",
     "Schedule",
@@ -229,6 +235,56 @@ class Tick(Event):
             raise ValueError(f"seconds: must be >= 0; time never runs backwards (got {self.seconds})")
 
 
+# Node events (podfsm.node, podfsm.cluster): what happens to the one node the pods run on.
+PRESSURE_KINDS: Final = ("memory", "disk", "pid")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class NodeEvent(Event):
+    """An event about the node the pods are bound to (a simulation holds one node)."""
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class NodeHeartbeat(NodeEvent):
+    """The kubelet posts node status again (lease renewed): ``Ready`` True, or False (``KubeletNotReady``)."""
+
+    NAME: ClassVar[str] = "node_heartbeat"
+    ready: bool
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class NodeHeartbeatsStop(NodeEvent):
+    """The kubelet stops posting status and renewing its lease (node down, or partitioned)."""
+
+    NAME: ClassVar[str] = "node_heartbeats_stop"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class NodePressure(NodeEvent):
+    """An eviction signal (memory / disk / pid) crosses its hard threshold (``active``) or goes back."""
+
+    NAME: ClassVar[str] = "node_pressure"
+    type: str
+    active: bool
+
+    def validate(self) -> None:
+        _one_of("type", self.type, PRESSURE_KINDS)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class NodeDeleted(NodeEvent):
+    """The Node object is deleted (``kubectl delete node``)."""
+
+    NAME: ClassVar[str] = "node_deleted"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class NodeOutOfService(NodeEvent):
+    """An admin adds the ``node.kubernetes.io/out-of-service=nodeshutdown:NoExecute`` taint."""
+
+    NAME: ClassVar[str] = "node_out_of_service"
+
+
 EVENT_TYPES: Final[dict[str, type[Event]]] = {
     cls.NAME: cls
     for cls in (
@@ -244,6 +300,11 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         Delete,
         Evict,
         Tick,
+        NodeHeartbeat,
+        NodeHeartbeatsStop,
+        NodePressure,
+        NodeDeleted,
+        NodeOutOfService,
     )
 }
 
@@ -255,6 +316,10 @@ def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> None:
 
 def _coerce(name: str, value: Any, hint: Any) -> Any:
     text = str(hint)
+    if hint is bool or text == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"{name}: must be true or false (got {value!r})")
+        return value
     if hint is int or text == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"{name}: must be an integer (got {value!r})")

@@ -19,9 +19,9 @@ from typing import Any
 
 from podfsm.api import Pod
 from podfsm.config import Config
-from podfsm.engine import PodState, compile_plan, initial, step
-from podfsm.errors import ManifestError
-from podfsm.events import Event, event_from_dict
+from podfsm.engine import PodState, compile_plan, describe, initial, step
+from podfsm.errors import IllegalTransition, ManifestError
+from podfsm.events import Event, NodeEvent, PodEvent, event_from_dict
 from podfsm.loader import LoadedPod, load_pods
 from podfsm.oracle import Columns, kubectl_columns
 from podfsm.records import KEvent, PodPlan
@@ -58,7 +58,10 @@ def load_pod(path_or_text: str | Path) -> Pod:
 
 
 class Simulator:
-    """Runs one pod through events. ``state`` is the model state, ``pod`` the v1 object now."""
+    """Runs one pod through events. ``state`` is the model state, ``pod`` the v1 object now.
+
+    Several pods on one node, and node events: :class:`podfsm.cluster.ClusterSimulator`.
+    """
 
     def __init__(
         self, pod: Pod | LoadedPod, config: Config | None = None, *, reference: bool = False
@@ -81,6 +84,18 @@ class Simulator:
     def apply(self, event: Event | Mapping[str, Any]) -> Step:
         """Apply one event (an :class:`Event` or its mapping form); returns the resulting :class:`Step`."""
         ev = event if isinstance(event, Event) else event_from_dict(event)
+        if isinstance(ev, NodeEvent):
+            raise IllegalTransition(
+                describe(self.plan, self.state),
+                ev,
+                "node events need the node: run the pod with podfsm.cluster.ClusterSimulator",
+            )
+        if isinstance(ev, PodEvent) and ev.pod is not None and ev.pod != self.plan.name:
+            raise IllegalTransition(
+                describe(self.plan, self.state),
+                ev,
+                f"the simulation has no pod named {ev.pod!r} (pods: {self.plan.name})",
+            )
         out: list[KEvent] = []
         new_state = step(self.plan, self.state, ev, out=out, reference=self.reference)
         self.state = new_state

@@ -21,7 +21,6 @@ from podfsm.oracle import (
     pod_initialized_condition,
     pod_ready_condition,
 )
-from podfsm.pod import PStage
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, PodPlan, Term
 
 __all__ = ["pod_json", "timestamp"]
@@ -226,7 +225,7 @@ def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> 
         )
     elif s.node:
         spec["nodeName"] = s.node
-        finished = s.stage is PStage.FINISHED or (s.stage is PStage.REMOVED and s.phase.is_terminal)
+        finished = s.terminated  # TerminatePod ran: not for a pod the API removed without the kubelet
         if finished:
             statuses = [
                 _status_json(plan, cp, container_view(plan, cp, c), c.restarts)
