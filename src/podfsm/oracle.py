@@ -440,7 +440,8 @@ def pod_conditions(pod: Any) -> dict[str, Condition]:
     """
     _, spec, status = _parts(pod)
     phase = status.get("phase") or pod_phase(pod)
-    by_name = None if _all_statuses(status) is None else _statuses_by_name(status)
+    nil = status.get("initContainerStatuses") is None and status.get("containerStatuses") is None
+    by_name = None if nil else _statuses_by_name(status)  # Go nil when both lists are absent
     existing = status.get("conditions") or ()
     containers_ready = containers_ready_condition(spec, by_name, phase)
     result = {
