@@ -492,7 +492,7 @@ ROWS: Final = (
             abandon,
             "kuberuntime_manager.go computePodActions (KillPod: nothing to start)",
         )
-        for s in (S.WAITING, S.PULLING, S.PULL_BACKOFF, S.CREATING, S.CREATE_ERROR, S.CRASH_BACKOFF)
+        for s in (S.WAITING, S.PULLING, S.PULL_BACKOFF, S.CREATE_ERROR, S.CRASH_BACKOFF)
     ),
 )
 
@@ -526,6 +526,10 @@ IGNORED: Final = {
     (S.RUNNING, E.SYNC): "a running container needs nothing from SyncPod (probes come with issue 4)",
     (S.ABANDONED, E.SYNC): "the pod is finishing: the kubelet starts nothing more",
     (S.STOPPING, E.KILL): "already stopping",
+    (S.CREATING, E.KILL): (
+        "startContainer is in flight: the container may be running, so the kubelet waits for the runtime's "
+        "answer and kills it then (mergePodStatus couldHaveRunningContainers)"
+    ),
     (S.PRE_STOP, E.KILL): "already stopping (its preStop hook runs)",
     (S.POST_START, E.SYNC): "startContainer waits for the postStart hook",
     (S.TERMINATED, E.KILL): "already exited; KillPod stops running containers only",

@@ -422,6 +422,8 @@ def _waits_for_timer(state: S) -> bool:
 # States whose SYNC is a no-op until ``due``: derived from the table, so the engine can skip firing it.
 _TIMED: Final = frozenset(st for st in S if _waits_for_timer(st))
 _ALIVE: Final = frozenset({S.RUNNING, S.STOPPING, S.PRE_STOP, S.POST_START})
+# What may have a running process: alive, or a start in flight (the runtime has not answered).
+_COULD_RUN: Final = _ALIVE | {S.CREATING}
 
 
 class _PodCtx(NamedTuple):
@@ -567,7 +569,7 @@ def _completing(st: _Settle) -> PEvent | None:
     if not mains_alive:
         for i in reversed(plan.sidecar_idx):
             state = st.ctrs[i].state
-            if state in _KILLING:
+            if state in _KILLING or state is S.CREATING:
                 break
             st.fire(i, CEvent.KILL, order)  # not running: counts as terminated already
             if st.ctrs[i].state in _KILLING:
@@ -575,7 +577,7 @@ def _completing(st: _Settle) -> PEvent | None:
     for i, c in enumerate(st.ctrs):
         if c.state in _KILLING:
             st.sync(i)  # preStop abandoned / SIGKILL when the grace period ends
-    if any(c.state in _ALIVE for c in st.ctrs):
+    if any(c.state in _COULD_RUN for c in st.ctrs):
         return None
     return PEvent.STOPPED
 
