@@ -124,6 +124,11 @@ def not_due(ctx: Ctx) -> bool:
     return ctx.c.due < 0 or ctx.t < ctx.c.due
 
 
+def image_present(ctx: Ctx) -> bool:
+    """True iff starting it needs no pull: IfNotPresent or Never with the image on the node (EnsureImageExists checks first)."""
+    return ctx.cp.pull_policy != "Always" and ctx.cp.image in ctx.images
+
+
 def image_in_backoff(ctx: Ctx) -> bool:
     """True iff the image back-off still holds: now − lastUpdate < back-off (IsInBackOffSinceUpdate)."""
     c = ctx.c
@@ -395,6 +400,9 @@ ROWS: Final = (
     Row(E.IMAGE_PULLED, S.PULLING, S.CREATING, None, pulled, _EIM),
     Row(E.IMAGE_PULL_FAILED, S.PULLING, S.PULL_BACKOFF, None, pull_failed, _EIM + " (backOff.Next)"),
     Row(E.SYNC, S.PULL_BACKOFF, S.PULL_BACKOFF, not_due, None, _SYNC_ERR),
+    Row(
+        E.SYNC, S.PULL_BACKOFF, S.CREATING, image_present, skip_pull, _EIM + " (the image is on the node now)"
+    ),
     Row(
         E.SYNC,
         S.PULL_BACKOFF,

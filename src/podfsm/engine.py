@@ -566,7 +566,11 @@ def _completing(st: _Settle) -> PEvent | None:
         for i, cp in enumerate(plan.containers)
         if cp.kind is not ContainerKind.SIDECAR
     )
-    if not mains_alive:
+    if t >= order.grace_end:  # the wait for a sidecar's turn is bounded by the grace period: all go now
+        for i in plan.sidecar_idx:
+            if st.ctrs[i].state not in _KILLING:
+                st.fire(i, CEvent.KILL, order)
+    elif not mains_alive:
         for i in reversed(plan.sidecar_idx):
             state = st.ctrs[i].state
             if state in _KILLING or state is S.CREATING:
@@ -598,6 +602,7 @@ def _generate_status(plan: PodPlan, s: PodState) -> PodState:
 
 _NO_KUBELET: Final = frozenset({PStage.UNSCHEDULED, PStage.UNSCHEDULABLE, PStage.FINISHED, PStage.REMOVED})
 _DEADLINE_STAGES: Final = frozenset({PStage.INITIALIZING, PStage.STARTED})
+_KILL_STAGES: Final = frozenset({PStage.COMPLETING, PStage.TERMINATING})
 
 
 def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: bool) -> PodState:
@@ -720,6 +725,10 @@ def _next_due(plan: PodPlan, s: PodState) -> int:
     for c in s.ctrs:
         if c.due > s.t and (best < 0 or c.due < best):
             best = c.due
+    if s.kill_start >= 0 and s.stage in _KILL_STAGES and plan.sidecar_idx:
+        end = s.kill_start + (s.kill_grace if s.kill_grace >= 0 else plan.grace)  # sidecars' turns run out
+        if end > s.t and (best < 0 or end < best):
+            best = end
     return best
 
 
@@ -763,6 +772,10 @@ def step(
         new = _apply(plan, s, idx, cev, ev, out, reference)
         if new is None:
             raise IllegalTransition(describe(plan, s, idx), ev, "no row of the container table applies")
+        if s.deletion_at >= 0 and new.probes and new.state is S.RUNNING:
+            # doProbe: on a deleted pod liveness and startup stop, also for a start that completes now
+            pctx = Ctx(plan, plan.containers[idx], new, s.t, None, s.images, None, reference)
+            new = new._replace(probes=_probes(pctx, PrEvent.POD_DELETED))
         ctrs = s.ctrs[:idx] + (new,) + s.ctrs[idx + 1 :]
         images = s.images | {plan.containers[idx].image} if cev is CEvent.IMAGE_PULLED else s.images
         return _settle(
