@@ -410,7 +410,7 @@ def _choices(plan: PodPlan, s: PodState, rng: random.Random) -> list[Event]:
 
     A delete ends a walk, so it is offered only now and then (and sometimes forced: grace 0).
     """
-    events = [e for e in enabled_events(plan, s) if not isinstance(e, Delete) or rng.random() < 0.03]
+    events = [e for e in enabled_events(plan, s) if not isinstance(e, Delete) or rng.random() < 0.06]
     if any(isinstance(e, Delete) for e in events) and rng.random() < 0.3:
         events.append(Delete(0))
     extra: list[Event] = []
@@ -593,6 +593,11 @@ def test_tick_fires_timers_in_time_order() -> None:
     assert (15, "Pulled") in fired
     assert (100, "DeadlineExceeded") in fired
     assert d.s.t == 205
+    # The restart at 15 s is still in flight (CREATING): it may be running, so the deadline's
+    # KillPod waits for the runtime's answer before the pod may turn Failed (mergePodStatus).
+    assert d.s.phase is PodPhase.RUNNING
+    d.do(ContainerStarted("app"))  # started: killed at once, SIGKILL after the 30 s grace period
+    d.do(Tick(30))
     assert d.s.phase is PodPhase.FAILED
 
 

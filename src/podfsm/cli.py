@@ -21,6 +21,7 @@ from podfsm.loader import LoadedPod, item_lines, load_documents, load_pods, read
 from podfsm.oracle import kubectl_columns, parse_time, pod_summary
 from podfsm.simulator import Simulator, Step
 from podfsm.timeline import render_timeline, scenario_title, timeline_of, write_timelines
+from podfsm.verify import add_subcommands as add_verify_and_explore
 
 __all__ = ["main", "render_table"]
 
@@ -299,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with -o DIR: also draw each EXAMPLES/<name>/ scenario as DIR/timelines/<name>.svg",
     )
     diagram.set_defaults(func=_cmd_diagram)
+    add_verify_and_explore(sub)  # podfsm verify, podfsm explore (podfsm.verify)
     return parser
 
 

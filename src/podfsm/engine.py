@@ -544,6 +544,8 @@ def _started(st: _Settle) -> PEvent | None:
         st.sync(i)  # sidecars restart whatever the pod's restartPolicy
     for i in plan.regular_idx:
         st.sync(i)
+    if st.nbusy:
+        return None  # the pod worker's SyncPod finishes the start in flight before it decides anything else
     for i in plan.regular_idx:
         c = st.ctrs[i]
         if c.state is not S.TERMINATED or st.may_restart(i):

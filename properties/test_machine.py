@@ -1,0 +1,12 @@
+"""The rule-based machine over the composed model (podfsm.verify.make_machine): readable reproducers."""
+
+from __future__ import annotations
+
+from podfsm.verify import profile_from_env, run_machine
+
+PROFILE, SEED = profile_from_env()
+
+
+def test_pod_lifecycle_machine() -> None:
+    """Every always, always-step and eventually property holds along rule-based runs of the model."""
+    run_machine(PROFILE, SEED)

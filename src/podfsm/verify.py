@@ -1,0 +1,1048 @@
+"""The property suites, runnable without pytest: ``podfsm verify`` and ``podfsm explore``.
+
+Three suites check the registry (:mod:`podfsm.invariants`) against the composed model:
+
+``explorer``
+    :func:`podfsm.explorer.explore` on every configuration of :data:`podfsm.explorer.MODELS`:
+    exhaustive within its bounds, shortest counterexamples.
+``machine``
+    :class:`PodLifecycleMachine`, a Hypothesis ``RuleBasedStateMachine``: one ``@rule`` per event
+    kind (every class of the event vocabulary), gated by ``@precondition`` on what the model
+    enables now; one ``@invariant`` per registered ``always`` / ``always-step`` / ``eventually``
+    property, generated from the registry. Failures print as a Python program (Hypothesis) and
+    as a ``podfsm simulate`` script (the :class:`~podfsm.invariants.PropertyViolation` message).
+``bulk``
+    the same checks on runs replayed from one drawn list of choices
+    (:func:`podfsm.strategies.replay`): several times cheaper per step than rule-based machines.
+
+:data:`PROFILES` name the budgets: ``fast`` (CI) and ``thorough`` (on demand). Runs are
+deterministic (Hypothesis ``derandomize``) unless a seed is given, and a seed reproduces a run.
+While a mutant is active (:mod:`podfsm.mutants`) a violation counts against the mutant only if
+the unmutated model does not show it on the same event script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, TextIO
+
+import yaml
+
+import podfsm.engine as engine
+import podfsm.events as events_module
+from podfsm import invariants, mutants
+from podfsm.api import Pod
+from podfsm.engine import PodState, compile_plan, initial, step
+from podfsm.errors import IllegalTransition
+from podfsm.events import Event, event_from_dict, event_to_dict
+from podfsm.explorer import MODELS, ExploreResult, ModelConfig, explore
+from podfsm.invariants import Kind, Obs, Property, PropertyViolation
+from podfsm.pod import PStage
+from podfsm.records import CState, PodPlan
+from podfsm.table import Machine, Row
+
+if TYPE_CHECKING:  # Hypothesis is imported when a suite runs, so that the CLI starts fast
+    from hypothesis import settings
+    from hypothesis import strategies as st
+    from hypothesis.stateful import RuleBasedStateMachine
+
+__all__ = [  # and PodLifecycleMachine, the default machine, built on first access
+    "PROFILES",
+    "Checker",
+    "Profile",
+    "Stats",
+    "add_subcommands",
+    "bulk_test",
+    "make_machine",
+    "profile_from_env",
+    "render_reproducer",
+    "run_bulk",
+    "run_explorer",
+    "run_machine",
+    "verify",
+    "violates_on_baseline",
+]
+
+JSON = dict[str, Any]
+
+
+# ---------------------------------------------------------------------------------------------
+# Profiles
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A budget for the three suites."""
+
+    name: str
+    machine_examples: int
+    machine_steps: int
+    bulk_examples: int
+    bulk_steps: int
+    explorer_extra_depth: int  # added to each model's max_depth
+
+    def hypothesis(self, examples: int, steps: int = 50, seed_value: int | None = None) -> settings:
+        """Hypothesis settings for one suite of this profile."""
+        from hypothesis import HealthCheck, Phase, settings
+
+        return settings(
+            max_examples=examples,
+            stateful_step_count=steps,
+            deadline=None,
+            database=None,
+            derandomize=seed_value is None,
+            suppress_health_check=[
+                HealthCheck.too_slow,
+                HealthCheck.data_too_large,
+                HealthCheck.filter_too_much,
+            ],
+            phases=(Phase.explicit, Phase.generate, Phase.shrink),
+            print_blob=False,
+        )
+
+
+PROFILES: Final[dict[str, Profile]] = {
+    "fast": Profile(
+        "fast",
+        machine_examples=100,
+        machine_steps=40,
+        bulk_examples=250,
+        bulk_steps=50,
+        explorer_extra_depth=0,
+    ),
+    "thorough": Profile(
+        "thorough",
+        machine_examples=1000,
+        machine_steps=60,
+        bulk_examples=5000,
+        bulk_steps=50,
+        explorer_extra_depth=4,
+    ),
+}
+
+
+def profile_from_env() -> tuple[Profile, int | None]:
+    """The profile and seed the pytest suites use: ``PODFSM_PROFILE`` (fast|thorough, default fast)
+    and ``PODFSM_SEED`` (default: derandomized)."""
+    import os
+
+    name = os.environ.get("PODFSM_PROFILE", "fast")
+    if name not in PROFILES:
+        raise ValueError(f"PODFSM_PROFILE must be one of {'/'.join(PROFILES)} (got {name!r})")
+    text = os.environ.get("PODFSM_SEED", "")
+    return PROFILES[name], int(text) if text else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Statistics and coverage
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    """What the suites checked and reached."""
+
+    checks: Counter[str] = field(default_factory=Counter)  # property -> evaluations
+    examples: Counter[str] = field(default_factory=Counter)  # suite -> runs (examples, models)
+    steps: Counter[str] = field(default_factory=Counter)  # suite -> transitions
+    seconds: dict[str, float] = field(default_factory=dict)
+    abstract_states: set[tuple[Any, ...]] = field(default_factory=set)  # (stage, container states)
+    rows: dict[str, Counter[int]] = field(default_factory=dict)  # machine -> row index -> firings
+    sometimes: set[str] = field(default_factory=set)  # witnessed sometimes properties
+    violations: list[PropertyViolation] = field(default_factory=list)
+    baseline_findings: list[PropertyViolation] = field(
+        default_factory=list
+    )  # shared with the unmutated model
+
+    def saw(self, s: PodState) -> None:
+        self.abstract_states.add((s.stage, tuple(c.state for c in s.ctrs)))
+
+
+class _RecordingMachine:
+    """A machine table that counts the rows it fires (it stands in for the engine's global)."""
+
+    def __init__(self, machine: Machine[Any, Any], hits: Counter[int]) -> None:
+        self._m = machine
+        self._hits = hits
+        self._index = {id(r): i for i, r in enumerate(machine.rows)}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._m, name)
+
+    def fire(self, source: Any, event: Any, ctx: Any) -> Row[Any, Any] | None:
+        row = self._m.fire(source, event, ctx)
+        if row is not None:
+            self._hits[self._index[id(row)]] += 1
+        return row
+
+    def fire_reference(self, source: Any, event: Any, ctx: Any) -> Row[Any, Any] | None:
+        row = self._m.fire_reference(source, event, ctx)
+        if row is not None:
+            self._hits[self._index[id(row)]] += 1
+        return row
+
+
+@contextmanager
+def recording_rows(stats: Stats) -> Iterator[None]:
+    """Count the table rows the engine fires (wraps ``engine.CONTAINER`` and ``engine.POD``)."""
+    saved = {name: getattr(engine, name) for name in ("CONTAINER", "POD")}
+    try:
+        for name, machine in saved.items():
+            base = getattr(machine, "_m", machine)
+            hits = stats.rows.setdefault(base.name.split("[")[0], Counter())
+            setattr(engine, name, _RecordingMachine(base, hits))
+        yield
+    finally:
+        for name, machine in saved.items():
+            setattr(engine, name, machine)
+
+
+def _row_text(row: Row[Any, Any]) -> str:
+    guard = f" [{row.guard_name}]" if row.guard_name else ""
+    return f"{row.event.name} {row.source.name} -> {row.target.name}{guard}"
+
+
+def unreached_rows(stats: Stats) -> list[tuple[str, str, str]]:
+    """``(machine, row, reason)`` for every table row no run fired."""
+    from podfsm.container import CONTAINER, not_due
+    from podfsm.pod import POD
+
+    reached_cstates = {c for _, cs in stats.abstract_states for c in cs}
+    reached_stages = {stage for stage, _ in stats.abstract_states}
+    out = []
+    tables: list[tuple[Machine[Any, Any], set[Any]]] = [(CONTAINER, reached_cstates), (POD, reached_stages)]
+    for machine, reached in tables:
+        hits = stats.rows.get(machine.name, Counter())
+        for i, row in enumerate(machine.rows):
+            if hits[i]:
+                continue
+            if row.guard is not_due and row.target is row.source and row.action is None:
+                reason = "the engine skips a SYNC that only waits for the container's timer (engine._TIMED); the row documents it"
+            elif row.source not in reached:
+                reason = f"its source state {row.source.name} was never reached"
+            else:
+                reason = f"{row.source.name} was reached, but never with this event and guard in this run (try --profile thorough)"
+            out.append((machine.name, _row_text(row), reason))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Reproducers
+# ---------------------------------------------------------------------------------------------
+
+
+def render_reproducer(pod: JSON, script: Sequence[JSON]) -> str:
+    """The pod and the event script, as files for ``podfsm simulate`` and as Python."""
+    pod_yaml = yaml.safe_dump(pod, sort_keys=False, default_flow_style=False).rstrip()
+    script_yaml = (
+        yaml.safe_dump(list(script), sort_keys=False, default_flow_style=None, width=200).rstrip() or "[]"
+    )
+    evs = [event_from_dict(e) for e in script]
+    names = sorted({type(e).__name__ for e in evs})
+    lines = [
+        "pod.yaml:",
+        *("    " + line for line in pod_yaml.splitlines()),
+        "script.yaml (replay: podfsm simulate pod.yaml script.yaml):",
+        *("    " + line for line in script_yaml.splitlines()),
+        "Python:",
+        "    import podfsm",
+        f"    from podfsm.events import {', '.join(names)}" if names else "    # no events",
+        f"    sim = podfsm.Simulator(podfsm.Pod.from_api({pod!r}))",
+        "    for event in [",
+        *(f"        {e!r}," for e in evs),
+        "    ]:",
+        "        sim.apply(event)",
+    ]
+    return "\n".join(lines)
+
+
+def violation_text(v: PropertyViolation) -> str:
+    """The violation's header with its reproducer."""
+    head = str(v.args[0]).split("\npod.yaml:")[0]
+    return head + "\n" + render_reproducer(v.pod, v.script)
+
+
+def violates_on_baseline(prop: Property, pod: JSON, script: Sequence[JSON]) -> bool:
+    """Whether the unmutated model violates ``prop`` somewhere along ``script``."""
+    with mutants.baseline():
+        plan = compile_plan(Pod.from_api(pod))
+        checker = Checker(plan, pod, props=[prop], attribute=None)
+        try:
+            for e in script:
+                checker.apply(event_from_dict(e))
+        except PropertyViolation:
+            return True
+        except IllegalTransition:
+            return False
+        return checker.quiescent_violation() is not None
+
+
+def attribute_to_mutant(v: PropertyViolation) -> bool:
+    """True if ``v`` should be reported: no mutant is active, or the unmutated model passes the same script."""
+    if mutants.active_mutant() is None:
+        return True
+    return not violates_on_baseline(v.prop, v.pod, v.script)
+
+
+# ---------------------------------------------------------------------------------------------
+# The checker: one run of the model with every property
+# ---------------------------------------------------------------------------------------------
+
+
+class Checker:
+    """One run of the model under the registry's properties.
+
+    :meth:`apply` steps the model and checks every ``always-step`` property on the step, every
+    ``always`` property on the new state and advances the ``eventually`` monitors; it raises
+    :class:`PropertyViolation` (with the reproducer attached) on the first failure that
+    ``attribute`` accepts (default :func:`attribute_to_mutant`); the others are recorded in
+    ``stats.baseline_findings``.
+    """
+
+    def __init__(
+        self,
+        plan: PodPlan,
+        pod: JSON,
+        props: Sequence[Property] | None = None,
+        stats: Stats | None = None,
+        attribute: Callable[[PropertyViolation], bool] | None = attribute_to_mutant,
+        check_now: bool = True,
+    ) -> None:
+        chosen = list(invariants.properties() if props is None else props)
+        self.plan = plan
+        self.pod = pod
+        self.stats = stats
+        self.attribute = attribute
+        self.state_props = [p for p in chosen if p.kind is Kind.ALWAYS]
+        self.step_props = [p for p in chosen if p.kind is Kind.ALWAYS_STEP]
+        self.ev_props = [p for p in chosen if p.kind is Kind.EVENTUALLY]
+        self.some_props = [p for p in chosen if p.kind is Kind.SOMETIMES]
+        self._state_names = [p.name for p in self.state_props + self.ev_props]
+        self._step_names = [p.name for p in self.step_props]
+        self.events: list[Event] = []
+        self.state = initial(plan)
+        self.prev: Obs | None = None
+        self.last_event: Event | None = None
+        self.obs = invariants.observe(plan, self.state)
+        self.hot = [False] * len(self.ev_props)
+        self.ignored: set[str] = set()  # properties whose violation the baseline shares
+        self._cands: list[Event] | None = None
+        self._update_monitors()
+        if stats is not None:
+            stats.saw(self.state)
+        if check_now:
+            self.check_all_state()
+
+    # -- what may happen ----------------------------------------------------------------------
+
+    def candidates(self) -> list[Event]:
+        """The events a run may apply now (see :func:`podfsm.strategies.candidates`)."""
+        if self._cands is None:
+            from podfsm.strategies import candidates
+
+            self._cands = candidates(self.plan, self.state, self.obs.enabled)
+        return self._cands
+
+    def candidates_of(self, kind: type[Event]) -> list[Event]:
+        return [e for e in self.candidates() if type(e) is kind]
+
+    # -- stepping -----------------------------------------------------------------------------
+
+    def apply(self, event: Event, *, check: bool = True) -> None:
+        """Step the model with ``event`` and check everything (unless ``check`` is False)."""
+        from podfsm.snapshot import pod_json
+
+        nxt = step(self.plan, self.state, event)
+        self.events.append(event)
+        self.prev = self.obs
+        self.last_event = event
+        self.state = nxt
+        self._cands = None
+        self.obs = Obs(self.plan, nxt, pod_json(self.plan, nxt, self.prev.pod), None)
+        self._update_monitors()
+        if self.stats is not None:
+            self.stats.saw(nxt)
+        if check and not self.prev.removed:  # after the object is gone there is nothing to observe
+            self.check_all_step()
+            self.check_all_state()
+            if self.stats is not None:
+                for p in self.some_props:
+                    if p.name not in self.stats.sometimes:
+                        self.stats.checks[p.name] += 1
+                        if p.holds_state(self.obs):
+                            self.stats.sometimes.add(p.name)
+
+    def _update_monitors(self) -> None:
+        for i, p in enumerate(self.ev_props):
+            self.hot[i] = (self.hot[i] or p.armed(self.obs)) and not p.holds_state(self.obs)
+
+    # -- checks -------------------------------------------------------------------------------
+
+    def violation(self, prop: Property, where: str) -> PropertyViolation | None:
+        """The violation of ``prop`` to report, or ``None`` when the unmutated model shares it
+        (recorded in ``stats.baseline_findings``; the property is then ignored for this run)."""
+        if prop.name in self.ignored:
+            return None
+        v = PropertyViolation.of(prop, where)
+        script = [event_to_dict(e) for e in self.events]
+        v.with_trace(self.pod, script, render_reproducer(self.pod, script))
+        if self.attribute is not None and not self.attribute(v):
+            self.ignored.add(prop.name)
+            if self.stats is not None and all(x.prop is not prop for x in self.stats.baseline_findings):
+                self.stats.baseline_findings.append(v)
+            return None
+        return v
+
+    def where(self) -> str:
+        return f"after step {len(self.events)} (t={self.state.t}s, phase {self.obs.phase}, STATUS {self.obs.columns.status})"
+
+    def find(self, prop: Property) -> PropertyViolation | None:
+        """The reportable violation of ``prop`` now (on the current state, the last step, or the
+        monitor of an ``eventually`` property), or ``None``."""
+        if self.stats is not None and (prop.kind is not Kind.ALWAYS_STEP or self.prev is not None):
+            self.stats.checks[prop.name] += 1
+        if prop.kind is Kind.ALWAYS:
+            return None if prop.check(self.obs) else self.violation(prop, self.where())
+        if prop.kind is Kind.ALWAYS_STEP:
+            if (
+                self.prev is None
+                or self.last_event is None
+                or prop.check(self.prev, self.last_event, self.obs)
+            ):
+                return None
+            return self.violation(prop, f"step {self.last_event!r}, " + self.where())
+        if prop.kind is Kind.EVENTUALLY and self.hot[self.ev_props.index(prop)] and self.obs.quiescent:
+            return self.violation(prop, "the run ended (no event enabled) without the goal; " + self.where())
+        return None
+
+    def check(self, prop: Property) -> None:
+        """Raise the reportable violation of ``prop`` now, if any."""
+        v = self.find(prop)
+        if v is not None:
+            raise v
+
+    def quiescent_violation(self) -> Property | None:
+        for i, p in enumerate(self.ev_props):
+            if self.hot[i] and self.obs.quiescent:
+                return p
+        return None
+
+    def check_all_state(self) -> None:
+        """Every ``always`` property on the current state, and the ``eventually`` monitors."""
+        obs = self.obs
+        if self.stats is not None:
+            self.stats.checks.update(self._state_names)
+        for p in self.state_props:
+            if not p.check(obs):
+                self._raise(p, self.where())
+        if obs.quiescent:
+            for i, p in enumerate(self.ev_props):
+                if self.hot[i]:
+                    self._raise(p, "the run ended (no event enabled) without the goal; " + self.where())
+
+    def check_all_step(self) -> None:
+        """Every ``always-step`` property on the last step."""
+        prev, event, obs = self.prev, self.last_event, self.obs
+        if prev is None or event is None:
+            return
+        if self.stats is not None:
+            self.stats.checks.update(self._step_names)
+        for p in self.step_props:
+            if not p.check(prev, event, obs):
+                self._raise(p, f"step {event!r}, " + self.where())
+
+    def _raise(self, prop: Property, where: str) -> None:
+        v = self.violation(prop, where)
+        if v is not None:
+            raise v
+
+
+# ---------------------------------------------------------------------------------------------
+# The rule-based machine
+# ---------------------------------------------------------------------------------------------
+
+
+def _ident(name: str) -> str:
+    return name.replace("-", "_").replace(".", "_")
+
+
+def event_kinds() -> list[type[Event]]:
+    """Every event class of the vocabulary (``podfsm.events``), in its order."""
+    kinds: dict[str, type[Event]] = getattr(events_module, "EVENT_TYPES")  # noqa: B009 - read at call time
+    return list(kinds.values())
+
+
+def _candidates_of(kind: type[Event]) -> Callable[[Any], st.SearchStrategy[Event]]:
+    from hypothesis import strategies as st
+
+    def strategy(machine: Any) -> st.SearchStrategy[Event]:
+        return st.sampled_from(machine.checker.candidates_of(kind))
+
+    return strategy
+
+
+def _print_events_as_python() -> None:
+    """Make Hypothesis print events with their own ``repr`` (valid Python: ``Tick(seconds=10)``);
+    its dataclass printer would list the ``NAME`` class variable as an argument."""
+    from hypothesis.vendor.pretty import for_type_by_name
+
+    def printer(obj: Any, p: Any, cycle: bool) -> None:
+        p.text(repr(obj))
+
+    todo: list[type[Event]] = [Event]
+    while todo:  # every event class, those added to the vocabulary later included
+        cls = todo.pop()
+        for_type_by_name(cls.__module__, cls.__name__, printer)
+        todo.extend(cls.__subclasses__())
+
+
+def _invariant_for(prop: Property) -> tuple[Callable[[Any], bool], Callable[[Any], None]]:
+    """``(precondition, body)`` of the ``@invariant`` for ``prop``: the precondition evaluates the
+    property and holds only when it is violated, so the body (which raises the violation) runs,
+    and Hypothesis prints its call in the failing program, only for the property that failed."""
+
+    def violated(self: Any) -> bool:
+        prev = self.checker.prev
+        self.pending = None if prev is not None and prev.removed else self.checker.find(prop)
+        return self.pending is not None
+
+    def check(self: Any) -> None:
+        raise self.pending
+
+    return violated, check
+
+
+def make_machine(
+    pods: st.SearchStrategy[JSON] | None = None,
+    *,
+    name: str = "PodLifecycleMachine",
+    stats: Stats | None = None,
+    props: Sequence[Property] | None = None,
+    attribute: Callable[[PropertyViolation], bool] | None = attribute_to_mutant,
+) -> type[RuleBasedStateMachine]:
+    """A ``RuleBasedStateMachine`` over the composed model, generated from the vocabulary and the registry.
+
+    One ``@rule`` per event class, gated by ``@precondition`` on the events possible now; one
+    ``@invariant`` per ``always``, ``always-step`` and ``eventually`` property.
+    """
+    from hypothesis import strategies as st
+    from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+    from podfsm.strategies import pod_specs
+
+    _print_events_as_python()
+    pod_strategy = pods if pods is not None else pod_specs(probes=True, hooks=True, tolerations=True)
+    chosen = list(invariants.properties() if props is None else props)
+    ns: dict[str, Any] = {"__doc__": "The composed pod model under every registered property (generated)."}
+
+    def init(self: Any, pod: JSON) -> None:
+        if stats is not None:
+            stats.examples["machine"] += 1
+        self.checker = Checker(
+            compile_plan(Pod.from_api(pod)),
+            pod,
+            props=chosen,
+            stats=stats,
+            attribute=attribute,
+            check_now=False,
+        )
+
+    ns["init"] = initialize(pod=pod_strategy)(init)
+
+    for kind in event_kinds():
+
+        def apply_event(self: Any, ev: Event) -> None:
+            if stats is not None:
+                stats.steps["machine"] += 1
+            self.checker.apply(ev, check=False)
+
+        def possible(self: Any, _kind: type[Event] = kind) -> bool:
+            return any(type(e) is _kind for e in self.checker.candidates())
+
+        apply_event.__name__ = _ident(kind.NAME)
+        apply_event.__qualname__ = f"{name}.{apply_event.__name__}"
+        arg = st.runner().flatmap(_candidates_of(kind))
+        ns[apply_event.__name__] = rule(ev=arg)(precondition(possible)(apply_event))
+
+    for prop in chosen:
+        if prop.kind is Kind.SOMETIMES:
+            continue
+        violated, check = _invariant_for(prop)
+        check.__name__ = "holds_" + _ident(prop.name)
+        check.__qualname__ = f"{name}.{check.__name__}"
+        check.__doc__ = prop.doc
+        ns[check.__name__] = invariant()(precondition(violated)(check))
+
+    machine: type[RuleBasedStateMachine] = type(name, (RuleBasedStateMachine,), ns)
+    return machine
+
+
+_MACHINE: type[RuleBasedStateMachine] | None = None
+
+
+def __getattr__(name: str) -> Any:
+    """``PodLifecycleMachine``: the default machine, built on first use (Hypothesis loads lazily)."""
+    global _MACHINE
+    if name == "PodLifecycleMachine":
+        if _MACHINE is None:
+            _MACHINE = make_machine()
+        return _MACHINE
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the suites
+# ---------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _collecting(stats: Stats) -> Iterator[None]:
+    """Record every (shrunk) :class:`PropertyViolation` a Hypothesis run raises (one, or a group of
+    distinct ones) in ``stats.violations``, then raise the first."""
+    try:
+        yield
+    except PropertyViolation as v:
+        stats.violations.append(v)
+        raise
+    except BaseExceptionGroup as group:
+        _, rest = group.split(PropertyViolation)
+        if rest is not None:
+            raise
+        found = [e for e in _leaves(group) if isinstance(e, PropertyViolation)]
+        stats.violations.extend(found)
+        raise found[0] from group
+
+
+def _leaves(group: BaseExceptionGroup[Any]) -> Iterator[BaseException]:
+    for e in group.exceptions:
+        if isinstance(e, BaseExceptionGroup):
+            yield from _leaves(e)
+        else:
+            yield e
+
+
+def run_machine(profile: Profile, seed_value: int | None = None, stats: Stats | None = None) -> None:
+    """The rule-based machine under ``profile``; records every (shrunk) violation in ``stats``
+    and raises the first :class:`PropertyViolation`."""
+    from hypothesis import seed
+    from hypothesis.stateful import run_state_machine_as_test
+
+    stats = stats if stats is not None else Stats()
+    machine = make_machine(stats=stats)
+    if seed_value is not None:
+        machine = seed(seed_value)(machine)
+    started = time.perf_counter()
+    try:
+        with _collecting(stats):
+            run_state_machine_as_test(
+                machine,
+                settings=profile.hypothesis(profile.machine_examples, profile.machine_steps, seed_value),
+            )
+    finally:
+        stats.seconds["machine"] = stats.seconds.get("machine", 0.0) + time.perf_counter() - started
+
+
+def pod_families() -> dict[str, st.SearchStrategy[JSON]]:
+    """The pod strategies the bulk suite draws from: ``sidecars`` (up to three sidecars and an init
+    container in any order, pods that can finish, short grace periods, no probes or hooks: where
+    termination ordering lives) and ``any`` (every knob of :func:`podfsm.strategies.pod_specs`,
+    probes, hooks and tolerations included)."""
+    from podfsm.strategies import pod_specs
+
+    return {
+        "sidecars": pod_specs(
+            max_init=1,
+            max_sidecars=3,
+            restart_policies=("OnFailure", "Never", "Never"),
+            grace_periods=(0, 1, 5),
+            deadlines=(None, 15),
+        ),
+        "any": pod_specs(probes=True, hooks=True, tolerations=True),
+    }
+
+
+def bulk_test(
+    profile: Profile,
+    seed_value: int | None = None,
+    stats: Stats | None = None,
+    pods: st.SearchStrategy[JSON] | None = None,
+    attribute: Callable[[PropertyViolation], bool] | None = attribute_to_mutant,
+) -> Callable[[], None]:
+    """The bulk suite on one pod strategy (default: the ``any`` family) as a Hypothesis test
+    function: call it to run it."""
+    from hypothesis import given, seed
+    from hypothesis import strategies as st
+
+    from podfsm.strategies import swarms
+
+    pod_strategy = pods if pods is not None else pod_families()["any"]
+
+    @given(
+        pod=pod_strategy,
+        picks=st.lists(st.integers(0, 255), min_size=profile.bulk_steps, max_size=profile.bulk_steps),
+        avoid=swarms(),
+    )
+    def check_bulk(pod: JSON, picks: list[int], avoid: frozenset[str]) -> None:
+        run_picks(pod, picks, stats, attribute, avoid)
+
+    test = profile.hypothesis(profile.bulk_examples, profile.bulk_steps, seed_value)(check_bulk)
+    if seed_value is not None:
+        test = seed(seed_value)(test)
+    return test
+
+
+def run_picks(
+    pod: JSON,
+    picks: Sequence[int],
+    stats: Stats | None = None,
+    attribute: Callable[[PropertyViolation], bool] | None = attribute_to_mutant,
+    avoid: Collection[str] = (),
+) -> Checker:
+    """Replay ``picks`` (indices into the candidates) on ``pod`` with every property checked,
+    avoiding the event kinds in ``avoid`` while others are possible (swarm testing)."""
+    checker = Checker(compile_plan(Pod.from_api(pod)), pod, stats=stats, attribute=attribute)
+    if stats is not None:
+        stats.examples["bulk"] += 1
+    from podfsm.strategies import candidate_groups, pick_event
+
+    for pick in picks:
+        if checker.obs.quiescent or checker.obs.removed:
+            break
+        checker.apply(
+            pick_event(candidate_groups(checker.plan, checker.state, checker.obs.enabled), pick, avoid)
+        )
+        if stats is not None:
+            stats.steps["bulk"] += 1
+    return checker
+
+
+def run_bulk(profile: Profile, seed_value: int | None = None, stats: Stats | None = None) -> None:
+    """The bulk suite under ``profile``, on every pod family; records every (shrunk) violation in
+    ``stats`` and raises the first :class:`PropertyViolation`."""
+    stats = stats if stats is not None else Stats()
+    started = time.perf_counter()
+    try:
+        with _collecting(stats):
+            for pods in pod_families().values():
+                bulk_test(profile, seed_value, stats, pods)()
+    finally:
+        stats.seconds["bulk"] = stats.seconds.get("bulk", 0.0) + time.perf_counter() - started
+
+
+def run_explorer(
+    profile: Profile,
+    stats: Stats | None = None,
+    models: Sequence[ModelConfig] | None = None,
+    stop_at_first: bool = False,
+) -> list[tuple[ModelConfig, ExploreResult]]:
+    """:func:`podfsm.explorer.explore` on each model (each search stops at its first violation);
+    ``stop_at_first``: skip the remaining models after a violation attributed to the model under test."""
+    stats = stats if stats is not None else Stats()
+    out = []
+    for m in MODELS.values() if models is None else models:
+        plan = compile_plan(Pod.from_api(m.pod))
+        result = explore(
+            plan,
+            max_depth=m.max_depth + profile.explorer_extra_depth,
+            max_restarts=m.max_restarts,
+            on_state=stats.saw,
+            manifest=m.pod,
+        )
+        stats.examples["explorer"] += 1
+        stats.steps["explorer"] += result.transitions
+        stats.seconds["explorer"] = stats.seconds.get("explorer", 0.0) + result.seconds
+        for name, n in result.checks.items():
+            stats.checks[name] += n
+        stats.sometimes.update(k for k, v in result.sometimes.items() if v)
+        out.append((m, result))
+        v = result.violation
+        if v is not None:
+            v.with_trace(v.pod, v.script, render_reproducer(v.pod, v.script))
+            if v.script and not attribute_to_mutant(v):
+                if all(x.prop is not v.prop for x in stats.baseline_findings):
+                    stats.baseline_findings.append(v)
+                continue
+            stats.violations.append(v)
+            if stop_at_first:
+                break
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# podfsm verify
+# ---------------------------------------------------------------------------------------------
+
+_SUITES: Final = ("explorer", "machine", "bulk")
+
+
+def verify(
+    profile: Profile, seed_value: int | None = None, suites: Sequence[str] = _SUITES, stop_early: bool = False
+) -> Stats:
+    """Run the suites (explorer, then the machine, then bulk); violations land in ``stats.violations``
+    (the explorer stops at its first; each Hypothesis suite reports its first, shrunk)."""
+    stats = Stats()
+    with recording_rows(stats):
+        for suite in suites:
+            if suite == "explorer":
+                run_explorer(profile, stats)
+            else:
+                with suppress(PropertyViolation):  # recorded in stats.violations
+                    (run_machine if suite == "machine" else run_bulk)(profile, seed_value, stats)
+            if stats.violations and stop_early:
+                break
+    return stats
+
+
+def render_summary(stats: Stats, profile: Profile, seed_value: int | None, out: TextIO) -> None:
+    """The summary table: properties checked, examples run, states and rows covered, unreached rows."""
+    from podfsm.cli import render_table
+    from podfsm.container import CONTAINER
+    from podfsm.pod import POD
+
+    failed = {v.prop.name for v in stats.violations}
+    shared = {v.prop.name for v in stats.baseline_findings}
+    rows = []
+    for p in invariants.properties():
+        if p.kind is Kind.SOMETIMES:
+            result = "witnessed" if p.name in stats.sometimes else "not witnessed"
+        else:
+            result = "VIOLATED" if p.name in failed else "also fails unmutated" if p.name in shared else "ok"
+        rows.append((p.name, str(p.kind), f"{stats.checks[p.name]:,}", result))
+    out.write(render_table(("PROPERTY", "KIND", "CHECKS", "RESULT"), rows))
+    out.write(f"pending (not checkable yet): {', '.join(invariants.PENDING) or 'none'}\n\n")
+    suite_rows = [
+        (
+            suite,
+            f"{stats.examples[suite]:,}",
+            f"{stats.steps[suite]:,}",
+            f"{stats.seconds.get(suite, 0.0):.1f}s",
+        )
+        for suite in _SUITES
+        if stats.examples[suite] or stats.steps[suite]
+    ]
+    out.write(render_table(("SUITE", "EXAMPLES", "STEPS", "TIME"), suite_rows))
+    seed_text = f"seed {seed_value}" if seed_value is not None else "derandomized"
+    out.write(f"profile {profile.name}, {seed_text}\n")
+    cstates = {c for _, cs in stats.abstract_states for c in cs}
+    stages = {stage for stage, _ in stats.abstract_states}
+    c_hits = stats.rows.get(CONTAINER.name, Counter())
+    p_hits = stats.rows.get(POD.name, Counter())
+    out.write(
+        f"covered: {len(stats.abstract_states):,} abstract states (stage × container states); "
+        f"container states {len(cstates)}/{len(CState)}, pod stages {len(stages)}/{len(PStage)}; "
+        f"table rows: container {sum(1 for i in range(len(CONTAINER.rows)) if c_hits[i])}/{len(CONTAINER.rows)}, "
+        f"pod {sum(1 for i in range(len(POD.rows)) if p_hits[i])}/{len(POD.rows)}\n"
+    )
+    missing = unreached_rows(stats)
+    if missing:
+        out.write("table rows never reached:\n")
+        for machine, row, reason in missing:
+            out.write(f"  {machine}: {row}: {reason}\n")
+    for v in stats.baseline_findings:
+        out.write(
+            f"note: {v.prop.name!r} also fails on the unmutated model (a model finding, not the mutant's)\n"
+        )
+
+
+def _expected_break(mutant: mutants.Mutant) -> str:
+    """Whether the property the mutant targets fails on its witness (explorer, that property only)."""
+    w = mutant.witness
+    with mutant.active():
+        r = explore(
+            compile_plan(Pod.from_api(w.pod)),
+            max_depth=w.max_depth,
+            max_restarts=w.max_restarts,
+            props=[invariants.get(mutant.breaks)],
+            manifest=w.pod,
+        )
+    if r.violation is None:
+        return f"the targeted property {mutant.breaks!r} holds on the witness within its bounds"
+    script = " ; ".join(
+        " ".join([str(e["event"]), *(f"{k}={v}" for k, v in e.items() if k != "event")])
+        for e in r.violation.script
+    )
+    return (
+        f"the targeted property {mutant.breaks!r} fails too, after {len(r.violation.script)} events: {script}"
+    )
+
+
+def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
+    if args.list_mutants:
+        rows = [(m.name, m.breaks, m.description) for m in mutants.MUTANTS.values()]
+        from podfsm.cli import render_table
+
+        out.write(render_table(("MUTANT", "BREAKS", "DESCRIPTION"), rows))
+        return 0
+    profile = PROFILES[args.profile]
+    if args.mutant:
+        try:
+            mutant = mutants.get(args.mutant)
+        except mutants.UnknownMutant as e:
+            sys.stderr.write(f"podfsm: error: --mutant: {e.args[0]}\n")
+            return 2
+        if args.output == "text":
+            out.write(f"mutant {mutant.name}: {mutant.description} (should break {mutant.breaks!r})\n")
+        with mutant.active():
+            stats = Stats()
+            with recording_rows(stats):
+                run_explorer(profile, stats, [mutant.witness, *MODELS.values()], stop_at_first=True)
+                for suite in ("machine", "bulk"):
+                    if stats.violations:
+                        break
+                    with suppress(PropertyViolation):  # recorded in stats.violations
+                        (run_machine if suite == "machine" else run_bulk)(profile, args.seed, stats)
+    else:
+        stats = verify(profile, args.seed)
+    if args.output == "json":
+        record = {
+            "profile": profile.name,
+            "seed": args.seed,
+            "mutant": args.mutant,
+            "checks": dict(stats.checks),
+            "examples": dict(stats.examples),
+            "steps": dict(stats.steps),
+            "abstract_states": len(stats.abstract_states),
+            "unreached_rows": [
+                {"machine": m, "row": r, "reason": why} for m, r, why in unreached_rows(stats)
+            ],
+            "violations": [
+                {"property": x.prop.name, "where": x.where, "pod": x.pod, "script": x.script}
+                for x in stats.violations
+            ],
+        }
+        out.write(json.dumps(record) + "\n")
+    else:
+        render_summary(stats, profile, args.seed, out)
+        for found in stats.violations:
+            out.write("\n" + violation_text(found) + "\n")
+        if args.mutant and mutants.get(args.mutant).breaks not in {x.prop.name for x in stats.violations}:
+            out.write("\n" + _expected_break(mutants.get(args.mutant)) + "\n")
+    if stats.violations:
+        names = ", ".join(sorted({x.prop.name for x in stats.violations}))
+        sys.stderr.write(f"podfsm: property violated: {names}\n")
+        return 1
+    if args.mutant:
+        sys.stderr.write(f"podfsm: mutant {args.mutant!r} survived: no property caught it\n")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# podfsm explore
+# ---------------------------------------------------------------------------------------------
+
+
+def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
+    from podfsm.simulator import load_pod
+
+    pod = load_pod(args.pod_file)
+    plan = compile_plan(pod)
+    props = None
+    if args.property:
+        try:
+            props = [invariants.get(name) for name in args.property]
+        except KeyError as e:
+            sys.stderr.write(f"podfsm: error: --property: {e.args[0]}\n")
+            return 2
+    result = explore(
+        plan,
+        max_depth=args.max_depth,
+        max_restarts=args.max_restarts,
+        props=props,
+        check=not args.no_check,
+        progress=sys.stderr,
+        manifest=pod.to_api(),
+    )
+    v = result.violation
+    if args.output == "json":
+        record: dict[str, Any] = {
+            "states": result.states,
+            "transitions": result.transitions,
+            "depth": result.depth,
+            "seconds": round(result.seconds, 3),
+            "states_per_second": round(result.rate),
+            "complete": result.complete,
+            "cut_depth": result.cut_depth,
+            "cut_restarts": result.cut_restarts,
+            "quiescent": result.quiescent,
+            "sometimes": result.sometimes,
+            "violation": None
+            if v is None
+            else {"property": v.prop.name, "kind": str(v.prop.kind), "where": v.where, "script": v.script},
+        }
+        out.write(json.dumps(record) + "\n")
+    else:
+        bound = (
+            "complete"
+            if result.complete
+            else f"bounded (depth {args.max_depth}, restarts {args.max_restarts})"
+        )
+        out.write(
+            f"{result.states:,} states, {result.transitions:,} transitions, depth {result.depth}, "
+            f"{result.seconds:.2f}s, {result.rate:,.0f} states/s, {bound}\n"
+        )
+        out.write(
+            f"states are counted by the visited-set key (times relative to now; see podfsm.explorer); "
+            f"{result.quiescent:,} quiescent, {result.cut_depth:,} cut at the depth bound, "
+            f"{result.cut_restarts:,} successors cut by --max-restarts\n"
+        )
+        if not args.no_check:
+            n_checked = sum(1 for n in result.checks.values() if n)
+            witnessed = sorted(k for k, ok in result.sometimes.items() if ok)
+            out.write(
+                f"{n_checked} properties checked; sometimes witnessed: {', '.join(witnessed) or 'none'}\n"
+            )
+        if v is not None:
+            out.write("\n" + violation_text(v).replace("pod.yaml:", f"pod ({args.pod_file}):", 1) + "\n")
+    if v is not None:
+        sys.stderr.write(f"podfsm: property violated: {v.prop.name}\n")
+        return 1
+    return 0
+
+
+def add_subcommands(sub: Any) -> None:
+    """Register ``podfsm verify`` and ``podfsm explore`` on the CLI's subparsers."""
+    ver = sub.add_parser(
+        "verify",
+        help="run the property suites (explorer, rule-based machine, bulk)",
+        description="Check every registered property with the explorer and the Hypothesis suites; "
+        "summarize properties, examples, states and table rows covered.",
+    )
+    ver.add_argument("--profile", choices=tuple(PROFILES), default="fast")
+    ver.add_argument("--seed", type=int, help="Hypothesis seed (default: derandomized, the same every run)")
+    ver.add_argument("--mutant", metavar="NAME", help="run the suites against a deliberately wrong model")
+    ver.add_argument("--list-mutants", action="store_true", help="list the mutants and exit")
+    ver.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    ver.set_defaults(func=_cmd_verify)
+
+    exp = sub.add_parser(
+        "explore",
+        help="breadth-first search over every reachable state of a pod",
+        description="Explore every state of POD_FILE reachable under the events the model allows "
+        "(time jumps to the next due timer), checking every property; exit 1 with the shortest "
+        "event script on a violation.",
+    )
+    exp.add_argument("pod_file", metavar="POD_FILE", help="a Pod or a workload (YAML or JSON)")
+    exp.add_argument(
+        "--max-restarts",
+        type=int,
+        default=2,
+        metavar="K",
+        help="bound on any container's restartCount (default 2)",
+    )
+    exp.add_argument(
+        "--max-depth", type=int, default=30, metavar="D", help="bound on the number of events (default 30)"
+    )
+    exp.add_argument(
+        "--property", action="append", metavar="NAME", help="check only this property (repeatable)"
+    )
+    exp.add_argument("--no-check", action="store_true", help="only count states")
+    exp.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    exp.set_defaults(func=_cmd_explore)

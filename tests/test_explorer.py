@@ -1,0 +1,274 @@
+"""podfsm.explorer and ``podfsm explore``: pinned reachable-state counts, the visited-set key,
+the time abstraction, the bounds, shortest replayable counterexamples, the eventually and
+sometimes checks, and the CLI's output."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from podfsm import invariants, mutants
+from podfsm.api import Pod
+from podfsm.cli import main
+from podfsm.engine import compile_plan, enabled_events, initial, step
+from podfsm.events import Event, Tick, event_from_dict
+from podfsm.explorer import MODELS, explore, state_key
+from podfsm.invariants import Kind, Property
+from podfsm.simulator import Simulator
+
+# (stored states, transitions, greatest depth) per configuration, with the model's bounds and
+# check=False. Change deliberately: a new count means the model's reachable behaviour changed
+# (new events, stages or fields), and that change should be the point of the commit.
+EXPECTED: dict[str, tuple[int, int, int]] = {
+    "single-always": (3982, 5208, 12),
+    "single-never": (898, 1000, 20),
+    "single-onfailure-pull-always": (4907, 5721, 14),
+    "init-then-app-never": (4103, 4584, 18),
+    "two-inits-onfailure": (5151, 6390, 12),
+    "sidecar-job": (8545, 11019, 10),
+    "sidecar-job-deadline": (17196, 20436, 14),
+    "two-sidecars-never": (3318, 4824, 10),
+    "deadline": (4334, 5434, 13),
+    "never-pull-missing": (6, 6, 3),
+}
+
+
+def _plan(pod: dict[str, Any]) -> Any:
+    return compile_plan(Pod.from_api(pod))
+
+
+def test_every_model_has_a_pinned_count() -> None:
+    """Each configuration of MODELS has an expected state count here, and nothing else does."""
+    assert set(EXPECTED) == set(MODELS)
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_pinned_reachable_state_count(name: str) -> None:
+    """The number of reachable states (by visited-set key), transitions and depth of each small configuration is pinned."""
+    m = MODELS[name]
+    r = explore(_plan(m.pod), max_depth=m.max_depth, max_restarts=m.max_restarts, check=False)
+    assert (r.states, r.transitions, r.depth) == EXPECTED[name]
+
+
+def test_small_models_are_complete_when_unbounded_enough() -> None:
+    """A search that hits neither bound says it is complete (deadline: every path ends by 30 s)."""
+    m = MODELS["deadline"]
+    r = explore(_plan(m.pod), max_depth=60, max_restarts=m.max_restarts, check=False)
+    assert r.complete and r.depth < 60
+
+
+# ---------------------------------------------------------------------------------------------
+# The key and the abstraction of time
+# ---------------------------------------------------------------------------------------------
+
+ALWAYS_POD = MODELS["single-always"].pod
+
+
+def _run(pod: dict[str, Any], script: list[dict[str, Any]]) -> Any:
+    plan = _plan(pod)
+    s = initial(plan)
+    for e in script:
+        s = step(plan, s, event_from_dict(e))
+    return plan, s
+
+
+CRASH = [
+    {"event": "schedule", "node": "node-1"},
+    {"event": "image_pulled", "container": "app"},
+    {"event": "container_started", "container": "app"},
+    {"event": "container_exited", "container": "app", "exit_code": 1},
+    {"event": "container_started", "container": "app"},
+    {"event": "container_exited", "container": "app", "exit_code": 1},
+]
+
+
+def test_key_is_invariant_under_a_time_shift() -> None:
+    """Two runs that differ only by idle time before scheduling give states with the same key and different t."""
+    _, a = _run(ALWAYS_POD, CRASH)
+    _, b = _run(ALWAYS_POD, [{"event": "tick", "seconds": 7}, *CRASH])
+    assert a.t != b.t and a != b
+    assert state_key(a, 1000) == state_key(b, 1000)
+
+
+def test_key_distinguishes_relative_times() -> None:
+    """A state whose back-off timer is nearer is a different key from one just after the exit."""
+    plan, a = _run(ALWAYS_POD, CRASH)
+    b = step(plan, a, Tick(3))
+    assert state_key(a, 1000) != state_key(b, 1000)
+
+
+def test_key_clamps_times_older_than_the_horizon() -> None:
+    """Times further in the past than the horizon all read 'long ago', so old histories merge."""
+    plan, a = _run(ALWAYS_POD, CRASH)
+    later = step(plan, a, Tick(10))  # restart: the exit stays in lastState
+    b, c = step(plan, later, Tick(50)), step(plan, later, Tick(80))
+    assert state_key(b, 1000) != state_key(c, 1000)
+    assert state_key(b, 20) == state_key(c, 20)
+
+
+def test_tick_jumps_to_the_next_due_timer_only() -> None:
+    """The explorer's only Tick is the one enabled_events offers: to the next timer that falls due."""
+    plan, s = _run(ALWAYS_POD, CRASH)
+    ticks = [e for e in enabled_events(plan, s) if isinstance(e, Tick)]
+    assert ticks == [Tick(10)]  # the second exit's crash-loop back-off
+
+
+def test_restart_bound_cuts_successors() -> None:
+    """With max_restarts 0 no stored state has a restarted container, and the cut successors are counted."""
+    seen: list[Any] = []
+    r = explore(_plan(ALWAYS_POD), max_depth=10, max_restarts=0, check=False, on_state=seen.append)
+    assert r.cut_restarts > 0
+    assert all(c.restarts == 0 for s in seen for c in s.ctrs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Counterexamples, sometimes and eventually
+# ---------------------------------------------------------------------------------------------
+
+
+def test_counterexample_is_shortest_and_replays() -> None:
+    """Under a mutant the first violation comes with a shortest script that reproduces it through the Simulator."""
+    m = mutants.get("restart-count-skips")
+    prop = invariants.get(m.breaks)
+    with m.active():
+        r = explore(_plan(ALWAYS_POD), max_depth=10, max_restarts=3, props=[prop])
+        assert r.violation is not None and r.violation.prop is prop
+        script = r.violation.script
+        sim = Simulator(Pod.from_api(ALWAYS_POD))
+        steps = [sim.apply(e) for e in script]
+    # schedule, pull, a first instance (start failure or exit), then the restart: nothing shorter restarts
+    assert [e["event"] for e in script][-1] == "container_started" and len(script) == 4
+    assert steps[-1].pod["status"]["containerStatuses"][0]["restartCount"] == 2
+
+
+def test_unreached_sometimes_property_is_reported() -> None:
+    """A sometimes property that applies but has no witness within the bounds is a violation with an empty script."""
+    prop = invariants.get("reaches-failed")
+    r = explore(_plan(MODELS["single-never"].pod), max_depth=1, max_restarts=0, props=[prop])
+    assert r.violation is not None and r.violation.prop is prop and r.violation.script == []
+    r = explore(_plan(MODELS["single-never"].pod), max_depth=8, max_restarts=0, props=[prop])
+    assert r.violation is None and r.sometimes["reaches-failed"] is True
+
+
+def test_sometimes_property_that_does_not_apply_is_not_required() -> None:
+    """reaches-succeeded does not apply to a pod under restartPolicy Always."""
+    prop = invariants.get("reaches-succeeded")
+    r = explore(_plan(ALWAYS_POD), max_depth=4, max_restarts=0, props=[prop])
+    assert r.violation is None and r.sometimes["reaches-succeeded"] is None
+
+
+def test_eventually_monitor_fails_on_a_quiescent_state_without_the_goal() -> None:
+    """An eventually property whose goal a finished run never meets is reported at the quiescent state."""
+
+    def succeeds(o: invariants.Obs) -> bool:
+        """Holds if the pod succeeded."""
+        return o.phase == "Succeeded"
+
+    prop = Property(
+        "test-eventually-succeeds", Kind.EVENTUALLY, "t", "test", succeeds, trigger=lambda o: True
+    )
+    r = explore(_plan(MODELS["single-never"].pod), max_depth=10, max_restarts=0, props=[prop])
+    assert r.violation is not None and r.violation.prop is prop
+    sim = Simulator(Pod.from_api(MODELS["single-never"].pod))
+    last = [sim.apply(e) for e in r.violation.script][-1]
+    assert last.pod["status"]["phase"] == "Failed"
+
+
+def test_checks_are_counted_per_property() -> None:
+    """Every always property is evaluated once per stored state, every step property once per transition."""
+    r = explore(_plan(MODELS["single-never"].pod), max_depth=6, max_restarts=0)
+    assert r.violation is None
+    assert r.checks["phase-is-getphase"] == r.states
+    assert r.checks["phase-graph"] == r.transitions
+
+
+def test_progress_bar_only_on_a_tty() -> None:
+    """The progress bar goes to the given stream only when it is a TTY."""
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    quiet, tty = io.StringIO(), Tty()
+    explore(_plan(ALWAYS_POD), max_depth=14, max_restarts=3, check=False, progress=quiet)
+    explore(_plan(ALWAYS_POD), max_depth=14, max_restarts=3, check=False, progress=tty)
+    assert quiet.getvalue() == ""
+    assert "states/s" in tty.getvalue() and tty.getvalue().startswith("\r")
+
+
+# ---------------------------------------------------------------------------------------------
+# podfsm explore
+# ---------------------------------------------------------------------------------------------
+
+
+def _pod_file(tmp_path: Path, pod: dict[str, Any]) -> str:
+    path = tmp_path / "pod.yaml"
+    path.write_text(yaml.safe_dump(pod))
+    return str(path)
+
+
+def test_cli_explore_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """podfsm explore prints states, transitions, depth, time and states/s, and exits 0 without a violation."""
+    code = main(
+        [
+            "explore",
+            _pod_file(tmp_path, MODELS["single-never"].pod),
+            "--max-depth",
+            "8",
+            "--max-restarts",
+            "0",
+        ]
+    )
+    out = capsys.readouterr()
+    assert code == 0
+    assert "states," in out.out and "transitions" in out.out and "depth" in out.out and "states/s" in out.out
+    assert out.err == ""  # not a TTY: no progress bar
+
+
+def test_cli_explore_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """podfsm explore -o json prints one object with the counts and no violation."""
+    m = MODELS["never-pull-missing"]
+    code = main(["explore", _pod_file(tmp_path, m.pod), "-o", "json"])
+    record = json.loads(capsys.readouterr().out)
+    assert code == 0 and record["states"] == EXPECTED["never-pull-missing"][0] and record["complete"] is True
+    assert record["violation"] is None
+
+
+def test_cli_explore_violation_prints_a_replayable_script(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a violation podfsm explore exits 1 with the shortest script, which podfsm simulate replays."""
+    pod_file = _pod_file(tmp_path, ALWAYS_POD)
+    with mutants.get("first-restart-delayed").active():
+        code = main(["explore", pod_file, "--max-depth", "10", "--max-restarts", "1", "-o", "json"])
+    out = capsys.readouterr()
+    assert code == 1 and "first-restart-immediate" in out.err
+    violation = json.loads(out.out)["violation"]
+    assert violation["property"] == "first-restart-immediate"
+    script_file = tmp_path / "script.yaml"
+    script_file.write_text(yaml.safe_dump(violation["script"]))
+    with mutants.get("first-restart-delayed").active():
+        assert main(["simulate", pod_file, str(script_file)]) == 0
+    assert "CrashLoopBackOff" in capsys.readouterr().out
+
+
+def test_cli_explore_unknown_property_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--property with an unknown name is an input error naming the available properties."""
+    code = main(["explore", _pod_file(tmp_path, ALWAYS_POD), "--property", "nope"])
+    assert code == 2 and "available=" in capsys.readouterr().err
+
+
+def test_events_in_scripts_parse_back() -> None:
+    """Every event of a counterexample script parses back to the event the explorer applied."""
+    with mutants.get("restart-count-skips").active():
+        r = explore(
+            _plan(ALWAYS_POD), max_depth=10, max_restarts=3, props=[invariants.get("restart-count-monotonic")]
+        )
+    assert r.violation is not None
+    events: list[Event] = [event_from_dict(e) for e in r.violation.script]
+    assert events[0] == event_from_dict({"event": "schedule", "node": "node-1"})

@@ -1,0 +1,153 @@
+"""podfsm.mutants and ``podfsm verify --mutant``: every deliberately wrong model is caught, by the
+property it targets on its witness and by the Hypothesis suites; patches are undone; a failing
+run prints as a Python program and as an event script."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import pytest
+from hypothesis import strategies as st
+from hypothesis.stateful import run_state_machine_as_test
+
+import podfsm.container as container
+import podfsm.engine as engine
+import podfsm.snapshot as snapshot
+from podfsm import invariants, mutants
+from podfsm.api import Pod
+from podfsm.cli import main
+from podfsm.engine import compile_plan
+from podfsm.explorer import explore
+from podfsm.invariants import PropertyViolation
+from podfsm.verify import PROFILES, Stats, make_machine, run_bulk, run_machine, verify, violates_on_baseline
+
+NAMES = list(mutants.MUTANTS)
+
+
+def test_at_least_ten_mutants_each_named_described_and_targeted() -> None:
+    """There are at least 10 mutants, each with a stable name, a one-line description and a registered target property."""
+    assert len(mutants.MUTANTS) >= 10
+    for name, m in mutants.MUTANTS.items():
+        assert m.name == name and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name)
+        assert m.description and "\n" not in m.description
+        assert m.breaks in invariants.REGISTRY
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_mutant_breaks_its_property_on_its_witness(name: str) -> None:
+    """On the mutant's witness pod the unmutated model satisfies the target property and the mutant violates it."""
+    m = mutants.get(name)
+    prop = invariants.get(m.breaks)
+    w = m.witness
+    base = explore(
+        compile_plan(Pod.from_api(w.pod)), max_depth=w.max_depth, max_restarts=w.max_restarts, props=[prop]
+    )
+    assert base.violation is None, base.violation
+    with m.active():
+        bad = explore(
+            compile_plan(Pod.from_api(w.pod)),
+            max_depth=w.max_depth,
+            max_restarts=w.max_restarts,
+            props=[prop],
+        )
+    assert bad.violation is not None and bad.violation.prop is prop
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_verify_catches_the_mutant(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """podfsm verify --mutant NAME exits 1 and names a property the mutant breaks."""
+    assert main(["verify", "--mutant", name, "-o", "json"]) == 1
+    out = capsys.readouterr()
+    violations = json.loads(out.out)["violations"]
+    assert violations and violations[0]["property"] in out.err
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_hypothesis_suites_catch_the_mutant(name: str) -> None:
+    """The Hypothesis suites alone (rule-based machine, then bulk runs) find a violation the unmutated model does not show."""
+    stats = Stats()
+    with mutants.get(name).active(), pytest.raises(PropertyViolation) as caught:
+        run_bulk(PROFILES["fast"], None, stats)
+        run_machine(PROFILES["fast"], None, stats)
+    v = caught.value
+    assert v.script and not violates_on_baseline(v.prop, v.pod, v.script)
+
+
+def test_patches_are_undone() -> None:
+    """After a mutant's block every patched module attribute is the original again."""
+    before = [getattr(mod, attr) for mod in (engine, container, snapshot) for attr in sorted(vars(mod))]
+    for m in mutants.MUTANTS.values():
+        with m.active():
+            pass
+    after = [getattr(mod, attr) for mod in (engine, container, snapshot) for attr in sorted(vars(mod))]
+    assert all(a is b for a, b in zip(before, after, strict=True))
+
+
+def test_baseline_suspends_the_active_mutant() -> None:
+    """Inside baseline() the unmutated pieces are back; the mutant's return at the end of the block."""
+    original = engine._started
+    with mutants.get("sidecar-keeps-pod-alive").active():
+        patched = engine._started
+        assert patched is not original
+        with mutants.baseline():
+            assert engine._started is original
+        assert engine._started is patched
+    assert engine._started is original
+
+
+def test_mutants_do_not_nest() -> None:
+    """Activating a second mutant inside the first is refused."""
+    with (
+        mutants.get("parallel-init").active(),
+        pytest.raises(RuntimeError, match="already active"),
+        mutants.get("app-before-init").active(),
+    ):
+        pass
+
+
+def test_unknown_mutant_lists_the_names(capsys: pytest.CaptureFixture[str]) -> None:
+    """--mutant with an unknown name exits 2 and lists the available mutants."""
+    assert main(["verify", "--mutant", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "requested='nope'" in err and "restart-under-never" in err
+
+
+def test_list_mutants(capsys: pytest.CaptureFixture[str]) -> None:
+    """podfsm verify --list-mutants prints every mutant with the property it breaks."""
+    assert main(["verify", "--list-mutants"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("MUTANT") and all(name in out for name in NAMES)
+
+
+def test_failing_machine_prints_a_python_program_and_an_event_script() -> None:
+    """A rule-based failure prints as a runnable Python program (Hypothesis) and as a podfsm simulate script."""
+    m = mutants.get("ready-when-not-started")
+    machine = make_machine(st.just(m.witness.pod), name="PodLifecycleMachine")
+    with m.active(), pytest.raises(PropertyViolation) as caught:
+        run_state_machine_as_test(machine, settings=PROFILES["fast"].hypothesis(20, 5))
+    program = "\n".join(caught.value.__notes__)
+    assert "state = PodLifecycleMachine()\nstate.init(pod={'apiVersion': 'v1'," in program
+    # the failing invariant is the only one printed: the others' preconditions hold them back
+    assert program.endswith(
+        "state.schedule(ev=Schedule(node='node-1'))\nstate.holds_ready_container_is_running()\nstate.teardown()"
+    )
+    message = str(caught.value)
+    assert "property 'ready-container-is-running' violated" in message
+    assert (
+        "script.yaml (replay: podfsm simulate pod.yaml script.yaml):\n    - {event: schedule, node: node-1}"
+        in message
+    )
+    assert "from podfsm.events import Schedule" in message
+
+
+def test_verify_summary_lists_properties_examples_and_coverage() -> None:
+    """verify() on a tiny profile counts checks per property, examples per suite and the table rows reached."""
+    tiny = dataclasses.replace(
+        PROFILES["fast"], machine_examples=3, machine_steps=5, bulk_examples=3, bulk_steps=5
+    )
+    stats = verify(tiny, suites=("machine", "bulk"))
+    assert stats.examples["machine"] >= 3 and stats.examples["bulk"] >= 3
+    assert stats.checks["phase-is-getphase"] > 0
+    assert sum(stats.rows["container"].values()) > 0 and stats.abstract_states
