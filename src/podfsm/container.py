@@ -55,16 +55,6 @@ class KillOrder(NamedTuple):
     message: str
 
 
-RUNTIME_EVENTS: Final = (
-    E.IMAGE_PULLED,
-    E.IMAGE_PULL_FAILED,
-    E.CONTAINER_STARTED,
-    E.CONTAINER_START_FAILED,
-    E.CONTAINER_EXITED,
-    E.HOOK_SUCCEEDED,
-    E.HOOK_FAILED,
-)
-
 # ---------------------------------------------------------------------------------------------
 # Guards. Each is "True iff ..." and reads only the context.
 # ---------------------------------------------------------------------------------------------

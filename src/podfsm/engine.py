@@ -57,6 +57,7 @@ from podfsm.probe import PROBE, Prb, PrEvent, ProbeCtx, ProbeKind, ProbeSpec, Pr
 from podfsm.qos import qos_class
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, KEvent, PodPlan, Term, fast_replace
 from podfsm.records import CState as S
+from podfsm.table import Row
 
 __all__ = [
     "PodState",
@@ -380,23 +381,26 @@ def describe(plan: PodPlan, s: PodState, idx: int | None = None) -> str:
     return text
 
 
+def _run_row(row: Row[S, CEvent], ctx: Ctx, c: Ctr) -> Ctr:
+    """The container's record after ``row`` fired (``c`` itself when the row changes nothing)."""
+    if row.action is None:
+        return c if row.target is c.state else c._replace(state=row.target)
+    new: Ctr = row.action(ctx, row.target)
+    if new.state is not row.target:
+        raise AssertionError(
+            f"action {row.action.__name__} left {new.state.name}, row says {row.target.name}"
+        )
+    return new
+
+
 def _apply(
     plan: PodPlan, s: PodState, idx: int, event: CEvent, ev: Any, out: list[KEvent] | None, reference: bool
 ) -> Ctr | None:
-    """Fire ``event`` on container ``idx``; the new record, or None when the table leaves it as is."""
+    """Fire ``event`` on container ``idx``; the new record, or None when no row applies."""
     c = s.ctrs[idx]
-    ctx = Ctx(plan, plan.containers[idx], c, s.t, ev, s.images, out)
+    ctx = Ctx(plan, plan.containers[idx], c, s.t, ev, s.images, out, reference)
     row = CONTAINER.fire_reference(c.state, event, ctx) if reference else CONTAINER.fire(c.state, event, ctx)
-    if row is None:
-        return None
-    if row.action is not None:
-        new: Ctr = row.action(ctx, row.target)
-        if new.state is not row.target:
-            raise AssertionError(
-                f"action {row.action.__name__} left {new.state.name}, row says {row.target.name}"
-            )
-        return new
-    return c if row.target is c.state else c._replace(state=row.target)
+    return None if row is None else _run_row(row, ctx, c)
 
 
 _RUNTIME_EVENT: Final[dict[type[Event], CEvent]] = {
@@ -480,16 +484,9 @@ class _Settle:
         row = self.fire_row(c.state, event, ctx)
         if row is None:
             return
-        if row.action is None:
-            if row.target is c.state:
-                return
-            new = c._replace(state=row.target)
-        else:
-            new = row.action(ctx, row.target)
-            if new.state is not row.target:
-                raise AssertionError(
-                    f"action {row.action.__name__} left {new.state.name}, row says {row.target.name}"
-                )
+        new = _run_row(row, ctx, c)
+        if new is c:
+            return
         was_busy = c.state in _BUSY
         if was_busy != (new.state in _BUSY):
             self.nbusy += -1 if was_busy else 1
@@ -759,14 +756,7 @@ def step(
     cev = _RUNTIME_EVENT.get(type(ev))
     if cev is not None:
         assert isinstance(ev, ContainerEvent)
-        idx = plan.by_name.get(ev.container)
-        if idx is None:
-            known = ", ".join(c.name for c in plan.containers)
-            raise IllegalTransition(
-                describe(plan, s),
-                ev,
-                f"the pod spec has no container named {ev.container!r} (containers: {known})",
-            )
+        idx = _container_index(plan, s, ev)
         c = s.ctrs[idx]
         rule = CONTAINER.forbidden.get((c.state, cev))
         if rule is not None:

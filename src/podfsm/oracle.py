@@ -139,37 +139,13 @@ def _statuses_by_name(status: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]
     return by_name
 
 
-def _all_statuses(status: Mapping[str, Any]) -> list[Mapping[str, Any]] | None:
-    """``append(initContainerStatuses, containerStatuses...)``; ``None`` (Go nil) when both keys are absent."""
-    init = status.get("initContainerStatuses")
-    regular = status.get("containerStatuses")
-    if init is None and regular is None:
-        return None
-    return [*(init or ()), *(regular or ())]
-
-
 def _last_terminated(cs: Mapping[str, Any]) -> Mapping[str, Any] | None:
     last = cs.get("lastState")
     return last.get("terminated") if last else None
 
 
-def has_any_regular_container_started(
-    spec: Mapping[str, Any], statuses: list[Mapping[str, Any]] | None
-) -> bool:
-    """True iff a regular container's status is running or terminated (``HasAnyRegularContainerStarted``)."""
-    if not statuses:
-        return False
-    names = {c.get("name") for c in spec.get("containers") or ()}
-    for cs in statuses:
-        if cs.get("name") in names:
-            state = cs.get("state") or _EMPTY
-            if state.get("running") is not None or state.get("terminated") is not None:
-                return True
-    return False
-
-
 def _regular_started(spec: Mapping[str, Any], by_name: Mapping[str, Mapping[str, Any]]) -> bool:
-    """:func:`has_any_regular_container_started` over a name → status mapping."""
+    """True iff a regular container's status is running or terminated (``HasAnyRegularContainerStarted``)."""
     for c in spec.get("containers") or ():
         cs = by_name.get(c.get("name", ""))
         if cs is not None:
