@@ -44,6 +44,7 @@ from podfsm.diagrams import (
 )
 from podfsm.pod import POD
 from podfsm.probe import PROBE
+from podfsm.stategraph import SHOWCASE
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "diagrams"
@@ -382,6 +383,7 @@ def test_committed_diagrams_match_the_tables(tmp_path: Path) -> None:
         compared.append(name)
     assert {f"{m}.dot" for m in MACHINES} | {f"{m}.md" for m in MACHINES} <= set(compared)
     assert {"timelines/busybox.svg", "timelines/job-sidecar.svg"} <= set(compared)
+    assert {f"explored/{c.name}.dot" for c in SHOWCASE} <= set(compared)
 
 
 def test_write_diagrams_formats(tmp_path: Path) -> None:
@@ -439,8 +441,9 @@ def test_no_graphviz_text_formats_still_work(fmt: str, tmp_path: Path) -> None:
     assert main(["diagram", "pod", "-f", fmt], out=out) == 0
     assert out.getvalue() == diagrams.render(diagrams.diagram_of("pod"), fmt).decode("utf-8")
     assert main(["diagram", "all", "-f", fmt, "-o", str(tmp_path)], out=io.StringIO()) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        f"{m}{diagrams.EXTENSIONS[fmt]}" for m in MACHINES
+    ext = diagrams.EXTENSIONS[fmt]
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.*")) == sorted(
+        [f"{m}{ext}" for m in MACHINES] + [f"explored/{c.name}{ext}" for c in SHOWCASE]
     )
 
 
@@ -508,10 +511,12 @@ def test_cli_file_only_outputs_need_a_directory(
 
 
 def test_cli_writes_the_committed_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """-o DIR without -f writes DOT, SVG and Markdown per machine and lists what it wrote."""
+    """-o DIR without -f writes DOT, SVG and Markdown per machine, DOT and SVG of the explorer's
+    showcase searches, and lists what it wrote."""
     code, out, err = _cli(capsys, "-o", str(tmp_path))
     assert (code, err) == (0, "")
     expected = [tmp_path / f"{m}.{ext}" for m in MACHINES for ext in ("dot", "svg", "md")]
+    expected += [tmp_path / "explored" / f"{c.name}.{ext}" for c in SHOWCASE for ext in ("dot", "svg")]
     assert out == "".join(f"wrote {p}\n" for p in expected)
     assert all(p.is_file() for p in expected)
 

@@ -20,6 +20,7 @@ from podfsm.events import Event, NodeEvent, PodEvent, events_from_script
 from podfsm.loader import LoadedPod, item_lines, load_documents, load_pods, read_text
 from podfsm.oracle import kubectl_columns, parse_time, pod_summary
 from podfsm.simulator import Simulator, Step
+from podfsm.stategraph import write_showcase
 from podfsm.timeline import render_timeline, scenario_title, timeline_of, write_timelines
 from podfsm.verify import add_subcommands as add_verify_and_explore
 
@@ -219,6 +220,8 @@ def _cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
         written = diagrams.write_diagrams(
             names, target, (args.format,) if args.format else diagrams.COMMITTED
         )
+        if not args.machines or "all" in args.machines:  # the explorer's drawings (podfsm.stategraph)
+            written += write_showcase(target / "explored", (args.format,) if args.format else ("dot", "svg"))
         if args.examples:
             written += write_timelines(Path(args.examples), target / "timelines")
     except (diagrams.UnknownMachine, diagrams.GraphvizMissing, OSError) as e:

@@ -161,6 +161,9 @@ class Node:
     initial: bool = False
     final: bool = False
     tooltip: str = ""
+    detail: str = ""  # a second, smaller line under the label
+    highlight: bool = False  # drawn in red: on a counterexample path
+    dashed: bool = False  # drawn with a dashed border: not expanded (a search bound)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +178,7 @@ class Edge:
     rank: int = 0
     action: str = ""
     ref: str = ""  # where the rule comes from (kubelet function or docs anchor)
+    highlight: bool = False  # drawn in red: on a counterexample path
 
     @property
     def guard_text(self) -> str:
@@ -209,6 +213,8 @@ class Diagram:
     ignored: tuple[Decision, ...] = ()
     forbidden: tuple[Decision, ...] = ()
     notes: tuple[str, ...] = ()  # extra legend lines
+    legend: tuple[str, ...] = ()  # the legend's reading lines, when not a machine's (a state graph)
+    comment: str = ""  # the DOT comment, when not a machine's
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -451,21 +457,48 @@ def _legend_html(d: Diagram) -> str:
             f'<tr><td bgcolor="{k.fill}" width="24"> </td><td align="left">{_html(k.label)}</td></tr>'
         )
     lines = [
-        "● → the initial state; a double border: a final state",
-        "EVENT #n [guard]: rows for one event in one state are tried in order n,",
-        "the first whose guard holds fires; [else]: no guard, fires when no earlier row does",
-        "pairs with no arrow are ignored or forbidden: see the Markdown table",
+        *(
+            d.legend
+            or (
+                "● → the initial state; a double border: a final state",
+                "EVENT #n [guard]: rows for one event in one state are tried in order n,",
+                "the first whose guard holds fires; [else]: no guard, fires when no earlier row does",
+                "pairs with no arrow are ignored or forbidden: see the Markdown table",
+            )
+        ),
         *d.notes,
     ]
     rows += [f'<tr><td colspan="2" align="left">{_html(line)}</td></tr>' for line in lines]
     return '<<table border="0" cellborder="0" cellspacing="2" cellpadding="2">' + "".join(rows) + "</table>>"
 
 
+_RED: Final = "#c53030"
+
+
+def _node_marks(n: Node) -> dict[str, str]:
+    """Extra attributes of a highlighted or dashed node (none for a plain one: machine diagrams stay as they were)."""
+    marks: dict[str, str] = {}
+    if n.highlight:
+        marks["penwidth"] = "2.5"
+    if n.dashed:
+        marks["style"] = "rounded,filled,dashed"
+    return marks
+
+
+def _edge_marks(edges: Sequence[Edge]) -> dict[str, str]:
+    """Extra attributes of an arrow carrying a highlighted edge."""
+    if any(e.highlight for e in edges):
+        return {"color": _RED, "fontcolor": _RED, "penwidth": "2"}
+    return {}
+
+
 def render_dot(d: Diagram) -> str:
     """Graphviz DOT: states clustered and coloured by kind, edges labelled ``EVENT #n [guard]``, a legend."""
     g = graphviz.Digraph(
         name=d.name,
-        comment=f"The {d.name} machine, generated from its table by podfsm: {REGENERATE}",
+        comment=_esc(d.comment)
+        if d.comment
+        else f"The {d.name} machine, generated from its table by podfsm: {REGENERATE}",
     )
     g.attr(
         "graph",
@@ -496,11 +529,14 @@ def render_dot(d: Diagram) -> str:
                 if n.kind == k.key:
                     c.node(
                         n.id,
-                        label=f"<{_html(n.label)}>",
+                        label=f"<{_html(n.label)}>"
+                        if not n.detail
+                        else f'<{_html(n.label)}<br/><font point-size="9">{_html(n.detail)}</font>>',
                         fillcolor=kinds[n.kind].fill,
-                        color=kinds[n.kind].line,
+                        color=_RED if n.highlight else kinds[n.kind].line,
                         peripheries="2" if n.final else "1",
                         tooltip=_esc(n.tooltip or f"{n.label} ({k.label})"),
+                        **_node_marks(n),
                     )
     for n in d.nodes:
         if n.initial:
@@ -513,13 +549,20 @@ def render_dot(d: Diagram) -> str:
             target,
             label="<" + "<br/>".join(_edge_html(e) for e in edges) + ">",
             tooltip=_esc(_tooltip(edges)),
+            **_edge_marks(edges),
         )
     for i, ((target, _), edges) in enumerate(fan_ins.items()):
         junction = f"_join{i}"
         g.node(junction, label="", shape="point", width="0.06", color="#4a5568")
         for e in edges:
-            g.edge(e.source, junction, arrowhead="none", tooltip=_esc(_tooltip([e])))
-        g.edge(junction, target, label=f"<{_edge_html(edges[0])}>", tooltip=_esc(_tooltip(edges)))
+            g.edge(e.source, junction, arrowhead="none", tooltip=_esc(_tooltip([e])), **_edge_marks([e]))
+        g.edge(
+            junction,
+            target,
+            label=f"<{_edge_html(edges[0])}>",
+            tooltip=_esc(_tooltip(edges)),
+            **_edge_marks(edges),
+        )
     g.node("_legend", label=_legend_html(d), shape="plaintext", style="", fontsize="9")
     return str(g.source)
 

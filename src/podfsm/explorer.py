@@ -60,6 +60,7 @@ from podfsm.events import Event, event_to_dict
 from podfsm.invariants import Kind, Obs, Property, PropertyViolation, observe, properties
 from podfsm.pod import PStage
 from podfsm.records import PodPlan
+from podfsm.stategraph import StateGraph
 
 __all__ = ["MODELS", "ExploreResult", "ModelConfig", "explore", "state_key"]
 
@@ -177,6 +178,9 @@ class ExploreResult:
     checks: dict[str, int] = field(default_factory=dict)  # property name -> evaluations
     sometimes: dict[str, bool | None] = field(default_factory=dict)  # None: does not apply
     violation: PropertyViolation | None = None
+    path: tuple[int, ...] = ()  # the violation's shortest path: stored-state indices from the initial state
+    path_events: tuple[Event, ...] = ()  # the events between them
+    failed_step: Event | None = None  # for a step property: the offending event out of path[-1]
 
     @property
     def complete(self) -> bool:
@@ -218,15 +222,19 @@ class _Progress:
             self.stream.flush()
 
 
-def _script(parents: list[int], via: list[Event | None], idx: int) -> list[Event]:
+def _path(parents: list[int], via: list[Event | None], idx: int) -> tuple[list[int], list[Event]]:
+    """The stored states from the initial one to ``idx`` and the events between them (BFS tree)."""
+    states = [idx]
     events: list[Event] = []
     while idx > 0:
         ev = via[idx]
         assert ev is not None
         events.append(ev)
         idx = parents[idx]
+        states.append(idx)
+    states.reverse()
     events.reverse()
-    return events
+    return states, events
 
 
 def _max_restarts(s: PodState) -> int:
@@ -244,12 +252,14 @@ def explore(
     progress: TextIO | None = None,
     on_state: Callable[[PodState], None] | None = None,
     manifest: dict[str, Any] | None = None,
+    graph: StateGraph | None = None,
 ) -> ExploreResult:
     """Search every state of ``plan`` reachable within the bounds; see the module docstring.
 
     ``props`` restricts the checks (default: the whole registry); ``check=False`` only counts.
     ``progress``: a stream for the progress bar (drawn only if it is a TTY). ``manifest``: the
-    pod as given, for the reproducer (default: the plan's defaulted object).
+    pod as given, for the reproducer (default: the plan's defaulted object). ``graph``: a
+    :class:`~podfsm.stategraph.StateGraph` that records every stored state and transition, to draw.
     """
     pod_manifest = manifest if manifest is not None else plan.raw
     chosen = list(properties() if props is None else props)
@@ -271,10 +281,17 @@ def explore(
     seen: dict[tuple[Any, ...], int] = {state_key(s0, horizon): 0}
 
     def fail(prop: Property, where: str, idx: int, extra: Event | None = None) -> None:
-        events = _script(parents, via, idx) + ([extra] if extra is not None else [])
+        states, events = _path(parents, via, idx)
+        result.path, result.path_events, result.failed_step = tuple(states), tuple(events), extra
         v = PropertyViolation.of(prop, where)
-        script = [event_to_dict(e) for e in events]
+        script = [event_to_dict(e) for e in [*events, *([extra] if extra is not None else [])]]
         result.violation = v.with_trace(pod_manifest, script, "")
+
+    def record(idx: int, s: PodState, o: Obs | None, n_enabled: int) -> None:
+        assert graph is not None
+        pod = o.pod if o is not None else _pod_of(plan, s, None)
+        removed = s.stage is PStage.REMOVED
+        graph.add_state(idx, pod, t=s.t, stage=s.stage.name, removed=removed, final=removed or not n_enabled)
 
     def monitors(o: Obs, hot: int) -> int:
         for bit, p in enumerate(ev_props):
@@ -313,8 +330,12 @@ def explore(
         return depths[idx]
 
     enabled0 = enabled_events(plan, s0)
+    o0: Obs | None = None
     if check:
         o0 = observe(plan, s0, None, enabled0)
+    if graph is not None:
+        record(0, s0, o0, len(enabled0))
+    if o0 is not None:
         hot0 = monitors(o0, 0)
         if not check_state(o0, 0, hot0):
             result.seconds = time.perf_counter() - started
@@ -329,6 +350,10 @@ def explore(
     while frontier:
         if depth >= max_depth:
             result.cut_depth += sum(1 for _, _, evs, _ in frontier if evs)
+            if graph is not None:
+                for idx, s, evs, _ in frontier:
+                    if evs and s.stage is not PStage.REMOVED:
+                        graph.mark_unexpanded(idx)
             break
         nxt_frontier: list[tuple[int, PodState, list[Event], int]] = []
         level = len(frontier)
@@ -356,9 +381,14 @@ def explore(
                         break
                 if _max_restarts(child) > max_restarts:
                     result.cut_restarts += 1
+                    if graph is not None:
+                        graph.add_cut(idx, ev)
                     continue
                 key = state_key(child, horizon)
-                if key in seen:
+                known = seen.get(key)
+                if known is not None:
+                    if graph is not None:
+                        graph.add_edge(idx, known, ev)
                     continue
                 cidx = len(parents)
                 seen[key] = cidx
@@ -372,6 +402,10 @@ def explore(
                         child_obs = Obs(plan, child, _pod_of(plan, child, None), child_evs)
                     else:
                         child_obs.enabled = child_evs
+                if graph is not None:
+                    record(cidx, child, child_obs, len(child_evs))
+                    graph.add_edge(idx, cidx, ev)
+                if child_obs is not None:
                     child_hot = monitors(child_obs, hot)
                     if not check_state(child_obs, cidx, child_hot):
                         break

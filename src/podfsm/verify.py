@@ -29,8 +29,9 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 import yaml
@@ -39,6 +40,7 @@ import podfsm.engine as engine
 import podfsm.events as events_module
 from podfsm import invariants, mutants
 from podfsm.api import Pod
+from podfsm.diagrams import EXTENSIONS, GraphvizMissing, render
 from podfsm.engine import PodState, compile_plan, initial, step
 from podfsm.errors import IllegalTransition
 from podfsm.events import Event, event_from_dict, event_to_dict
@@ -46,6 +48,7 @@ from podfsm.explorer import MODELS, ExploreResult, ModelConfig, explore
 from podfsm.invariants import Kind, Obs, Property, PropertyViolation
 from podfsm.pod import PStage
 from podfsm.records import CState, PodPlan
+from podfsm.stategraph import DEFAULT_LIMIT, StateGraph
 from podfsm.table import Machine, Row
 
 if TYPE_CHECKING:  # Hypothesis is imported when a suite runs, so that the CLI starts fast
@@ -939,11 +942,28 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+_GRAPH_FORMATS: Final = {ext: fmt for fmt, ext in EXTENSIONS.items()}
+"""``--graph`` file suffix -> diagram format (.svg .png .dot .mmd .md)."""
+
+
 def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
     from podfsm.simulator import load_pod
 
     pod = load_pod(args.pod_file)
     plan = compile_plan(pod)
+    graph: StateGraph | None = None
+    if args.graph is not None:
+        fmt = _GRAPH_FORMATS.get(Path(args.graph).suffix.lower())
+        if fmt is None:
+            sys.stderr.write(
+                f"podfsm: error: --graph {args.graph}: the file name must end in one of "
+                f"{', '.join(_GRAPH_FORMATS)} (the format is taken from it)\n"
+            )
+            return 2
+        if args.graph_max_states < 0:
+            sys.stderr.write("podfsm: error: --graph-max-states must be >= 0\n")
+            return 2
+        graph = StateGraph(limit=args.graph_max_states)
     props = None
     if args.property:
         try:
@@ -951,16 +971,39 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
         except KeyError as e:
             sys.stderr.write(f"podfsm: error: --property: {e.args[0]}\n")
             return 2
-    result = explore(
-        plan,
-        max_depth=args.max_depth,
-        max_restarts=args.max_restarts,
-        props=props,
-        check=not args.no_check,
-        progress=sys.stderr,
-        manifest=pod.to_api(),
-    )
+    mutant = None
+    if args.mutant:
+        try:
+            mutant = mutants.get(args.mutant)
+        except mutants.UnknownMutant as e:
+            sys.stderr.write(f"podfsm: error: --mutant: {e.args[0]}\n")
+            return 2
+    with mutant.active() if mutant is not None else nullcontext():
+        result = explore(
+            plan,
+            max_depth=args.max_depth,
+            max_restarts=args.max_restarts,
+            props=props,
+            check=not args.no_check,
+            progress=sys.stderr,
+            manifest=pod.to_api(),
+            graph=graph,
+        )
     v = result.violation
+    drawn = ""
+    if graph is not None:
+        try:
+            data = render(graph.diagram(result, plan), _GRAPH_FORMATS[Path(args.graph).suffix.lower()])
+        except GraphvizMissing as e:
+            sys.stderr.write(f"podfsm: error: --graph {args.graph}: {e}\n")
+            return 2
+        Path(args.graph).write_bytes(data)
+        drawn = (
+            f"graph: {args.graph} (every state)"
+            if graph.full
+            else f"graph: {args.graph} (summary: {len(graph.groups)} groups; more than "
+            f"--graph-max-states {graph.limit} states)"
+        )
     if args.output == "json":
         record: dict[str, Any] = {
             "states": result.states,
@@ -977,6 +1020,12 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
             if v is None
             else {"property": v.prop.name, "kind": str(v.prop.kind), "where": v.where, "script": v.script},
         }
+        if graph is not None:
+            record["graph"] = {
+                "file": args.graph,
+                "mode": "full" if graph.full else "summary",
+                "groups": len(graph.groups),
+            }
         out.write(json.dumps(record) + "\n")
     else:
         bound = (
@@ -999,6 +1048,8 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
             out.write(
                 f"{n_checked} properties checked; sometimes witnessed: {', '.join(witnessed) or 'none'}\n"
             )
+        if drawn:
+            out.write(drawn + "\n")
         if v is not None:
             out.write("\n" + violation_text(v).replace("pod.yaml:", f"pod ({args.pod_file}):", 1) + "\n")
     if v is not None:
@@ -1044,5 +1095,24 @@ def add_subcommands(sub: Any) -> None:
         "--property", action="append", metavar="NAME", help="check only this property (repeatable)"
     )
     exp.add_argument("--no-check", action="store_true", help="only count states")
+    exp.add_argument(
+        "--mutant",
+        metavar="NAME",
+        help="explore a deliberately wrong model (podfsm verify --list-mutants) to see a counterexample",
+    )
+    exp.add_argument(
+        "--graph",
+        metavar="FILE",
+        help="draw the reachable state graph (format from the suffix: .svg .png .dot .mmd .md), "
+        "the counterexample path in red",
+    )
+    exp.add_argument(
+        "--graph-max-states",
+        type=int,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"above N stored states draw a summary: states grouped by pod phase and kubectl STATUS "
+        f"(default {DEFAULT_LIMIT})",
+    )
     exp.add_argument("-o", "--output", choices=("text", "json"), default="text")
     exp.set_defaults(func=_cmd_explore)
