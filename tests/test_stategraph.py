@@ -229,6 +229,9 @@ def test_cli_graph_mermaid_of_a_counterexample(tmp_path: Path, capsys: pytest.Ca
         (["--graph", "g.txt"], "must end in one of .svg, .png, .dot, .mmd, .md"),
         (["--graph", "g.dot", "--graph-max-states", "-1"], "--graph-max-states must be >= 0"),
         (["--mutant", "nope"], "Unknown mutant"),
+        (["--graph", "/nonexistent-dir/g.svg"], "no directory /nonexistent-dir"),
+        (["--max-restarts", "-1"], "--max-restarts must be >= 0 (got -1)"),
+        (["--max-depth", "-3"], "--max-depth must be >= 0 (got -3)"),
     ],
 )
 def test_cli_graph_bad_options_exit_2(
@@ -237,6 +240,15 @@ def test_cli_graph_bad_options_exit_2(
     code = main(["explore", _pod_file(tmp_path, NEVER.pod), "--max-depth", "2", *args])
     err = capsys.readouterr().err
     assert code == 2 and message in err, err
+
+
+def test_cli_graph_unwritable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A --graph path that cannot be written (here: a directory) is a one-line error, exit 2."""
+    target = tmp_path / "g.dot"
+    target.mkdir()
+    code = main(["explore", _pod_file(tmp_path, NEVER.pod), "--max-depth", "2", "--graph", str(target)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(f"podfsm: error: --graph {target}: ") and err.count("\n") == 1
 
 
 def test_cli_graph_without_graphviz_says_how_to_install(

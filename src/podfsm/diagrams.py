@@ -87,6 +87,7 @@ __all__ = [
     "resolve",
     "svg_fingerprint",
     "write_diagrams",
+    "write_files",
 ]
 
 FORMATS: Final = ("svg", "png", "dot", "mermaid", "md")
@@ -763,10 +764,17 @@ def write_diagrams(names: Iterable[str], out_dir: Path, formats: Sequence[str] =
 
     Everything is rendered before anything is written, so a missing Graphviz leaves ``out_dir`` untouched.
     """
-    rendered: list[tuple[Path, bytes]] = []
-    for name in resolve(names):
-        d = diagram_of(name)
-        rendered += [(out_dir / f"{name}{EXTENSIONS[fmt]}", render(d, fmt)) for fmt in formats]
+    return write_files(((name, diagram_of(name)) for name in resolve(names)), out_dir, formats)
+
+
+def write_files(drawings: Iterable[tuple[str, Diagram]], out_dir: Path, formats: Sequence[str]) -> list[Path]:
+    """Write each ``(stem, diagram)`` as ``out_dir/<stem><ext>`` in every format; returns the files.
+
+    Everything is rendered before anything is written (a missing Graphviz writes nothing).
+    """
+    rendered = [
+        (out_dir / f"{stem}{EXTENSIONS[fmt]}", render(d, fmt)) for stem, d in drawings for fmt in formats
+    ]
     out_dir.mkdir(parents=True, exist_ok=True)
     for path, data in rendered:
         path.write_bytes(data)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from podfsm.diagrams import Diagram, Edge, Kind, Node, clean
+from podfsm.diagrams import Diagram, Edge, Kind, Node, clean, write_files
 from podfsm.events import Event, event_to_dict
 from podfsm.oracle import kubectl_columns
 
@@ -377,13 +377,4 @@ def showcase_diagram(case: Showcase) -> Diagram:
 
 def write_showcase(out_dir: Path, formats: Sequence[str]) -> list[Path]:
     """Draw every :data:`SHOWCASE` search in ``formats`` into ``out_dir``; returns the files written."""
-    from podfsm.diagrams import EXTENSIONS, render
-
-    rendered = []
-    for case in SHOWCASE:
-        d = showcase_diagram(case)
-        rendered += [(out_dir / f"{case.name}{EXTENSIONS[fmt]}", render(d, fmt)) for fmt in formats]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for path, data in rendered:
-        path.write_bytes(data)
-    return [p for p, _ in rendered]
+    return write_files(((case.name, showcase_diagram(case)) for case in SHOWCASE), out_dir, formats)

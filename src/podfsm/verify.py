@@ -877,6 +877,15 @@ def _expected_break(mutant: mutants.Mutant) -> str:
     )
 
 
+def _mutant_option(name: str) -> mutants.Mutant | None:
+    """The mutant ``--mutant NAME`` names; None (after a one-line error) when there is none."""
+    try:
+        return mutants.get(name)
+    except mutants.UnknownMutant as e:
+        sys.stderr.write(f"podfsm: error: --mutant: {e.args[0]}\n")
+        return None
+
+
 def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     if args.list_mutants:
         rows = [(m.name, m.breaks, m.description) for m in mutants.MUTANTS.values()]
@@ -886,10 +895,8 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     profile = PROFILES[args.profile]
     if args.mutant:
-        try:
-            mutant = mutants.get(args.mutant)
-        except mutants.UnknownMutant as e:
-            sys.stderr.write(f"podfsm: error: --mutant: {e.args[0]}\n")
+        mutant = _mutant_option(args.mutant)
+        if mutant is None:
             return 2
         if args.output == "text":
             out.write(f"mutant {mutant.name}: {mutant.description} (should break {mutant.breaks!r})\n")
@@ -949,6 +956,10 @@ _GRAPH_FORMATS: Final = {ext: fmt for fmt, ext in EXTENSIONS.items()}
 def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
     from podfsm.simulator import load_pod
 
+    for option, value in (("--max-depth", args.max_depth), ("--max-restarts", args.max_restarts)):
+        if value < 0:
+            sys.stderr.write(f"podfsm: error: {option} must be >= 0 (got {value})\n")
+            return 2
     pod = load_pod(args.pod_file)
     plan = compile_plan(pod)
     graph: StateGraph | None = None
@@ -959,6 +970,9 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
                 f"podfsm: error: --graph {args.graph}: the file name must end in one of "
                 f"{', '.join(_GRAPH_FORMATS)} (the format is taken from it)\n"
             )
+            return 2
+        if not Path(args.graph).parent.is_dir():
+            sys.stderr.write(f"podfsm: error: --graph {args.graph}: no directory {Path(args.graph).parent}\n")
             return 2
         if args.graph_max_states < 0:
             sys.stderr.write("podfsm: error: --graph-max-states must be >= 0\n")
@@ -971,13 +985,9 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
         except KeyError as e:
             sys.stderr.write(f"podfsm: error: --property: {e.args[0]}\n")
             return 2
-    mutant = None
-    if args.mutant:
-        try:
-            mutant = mutants.get(args.mutant)
-        except mutants.UnknownMutant as e:
-            sys.stderr.write(f"podfsm: error: --mutant: {e.args[0]}\n")
-            return 2
+    mutant = _mutant_option(args.mutant) if args.mutant else None
+    if args.mutant and mutant is None:
+        return 2
     with mutant.active() if mutant is not None else nullcontext():
         result = explore(
             plan,
@@ -994,10 +1004,10 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
     if graph is not None:
         try:
             data = render(graph.diagram(result, plan), _GRAPH_FORMATS[Path(args.graph).suffix.lower()])
-        except GraphvizMissing as e:
+            Path(args.graph).write_bytes(data)
+        except (GraphvizMissing, OSError) as e:
             sys.stderr.write(f"podfsm: error: --graph {args.graph}: {e}\n")
             return 2
-        Path(args.graph).write_bytes(data)
         drawn = (
             f"graph: {args.graph} (every state)"
             if graph.full
