@@ -1,6 +1,6 @@
 """Benchmark: pod events/s for a pod with 1 init, 1 sidecar and 2 app containers (with probes and a preStop hook).
 
-    python bench/simulate.py [--events 200000] [--seed 1]
+    python bench/simulate.py [--events 200000] [--seed 1] [--by-event]
 
 A seeded random walk over the model's enabled events (``enabled_events``: runtime answers, probe
 runs, hook results, deletes, ticks to the next timer) produces a long legal event stream (the walk
@@ -91,11 +91,42 @@ def replay(plan: PodPlan, stream: list[Event], *, full_json: bool = False, refer
     return time.perf_counter() - start
 
 
+def by_event(plan: PodPlan, stream: list[Event]) -> None:
+    """Print the mean cost of one ``step`` per event kind (ticks split: a timer due, or idle)."""
+    s0 = initial(plan)
+    s = s0
+    total: dict[str, float] = {}
+    count: dict[str, int] = {}
+    clock = time.perf_counter
+    for ev in stream:
+        if type(ev) is Tick and ev.seconds == 0:
+            s = s0
+            continue
+        start = clock()
+        nxt = step(plan, s, ev)
+        spent = clock() - start
+        kind = type(ev).__name__
+        if kind == "Tick":
+            kind += " (idle)" if nxt.ctrs is s.ctrs and nxt.stage is s.stage else " (a timer due)"
+        total[kind] = total.get(kind, 0.0) + spent
+        count[kind] = count.get(kind, 0) + 1
+        s = nxt
+    grand = sum(total.values())
+    for kind in sorted(total, key=lambda k: -total[k]):
+        mean = total[kind] / count[kind] * 1e6
+        print(
+            f"  {kind:22} {count[kind]:8,} events  {mean:6.1f} µs each  {total[kind] / grand:4.0%} of the time"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--by-event", action="store_true", help="also print the cost of a step per event kind"
+    )
     args = parser.parse_args()
     plan = compile_plan(Pod.from_api(POD))
     stream = make_stream(plan, args.events, args.seed)
@@ -110,6 +141,9 @@ def main() -> None:
     print(f"full v1 Pod JSON after every event:          {len(part) / full:,.0f} events/s")
     print(f"transitions-driven reference path:           {len(part) / ref:,.0f} events/s")
     print(f"fast / transitions (same {len(part):,} events):   {ref / fast_part:,.1f}x")
+    if args.by_event:
+        print("fast path, per event kind (one timed step each; timer overhead included):")
+        by_event(plan, stream)
 
 
 if __name__ == "__main__":
