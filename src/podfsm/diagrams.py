@@ -216,11 +216,16 @@ class Diagram:
     notes: tuple[str, ...] = ()  # extra legend lines
     legend: tuple[str, ...] = ()  # the legend's reading lines, when not a machine's (a state graph)
     comment: str = ""  # the DOT comment, when not a machine's
+    rankdir: str = (
+        "TB"  # Graphviz layout direction: TB (machines) or LR (explored graphs: depth left to right)
+    )
 
     def __post_init__(self) -> None:
         problems: list[str] = []
         if not _IDENT.match(self.name):
             problems.append(f"name {self.name!r} is not an identifier")
+        if self.rankdir not in ("TB", "LR"):
+            problems.append(f"rankdir {self.rankdir!r} is not TB or LR")
         ids = [n.id for n in self.nodes]
         problems += [f"node id {i!r} is not an identifier" for i in ids if not _IDENT.match(i)]
         problems += [f"node id {i!r} is not unique" for i, k in Counter(ids).items() if k > 1]
@@ -503,7 +508,7 @@ def render_dot(d: Diagram) -> str:
     )
     g.attr(
         "graph",
-        rankdir="TB",
+        rankdir=d.rankdir,
         fontname=FONT,
         fontsize="12",
         label=f"<<b>{_html(d.title)}</b>>",
@@ -588,7 +593,7 @@ def _mermaid_id(node_id: str) -> str:
 
 def render_mermaid(d: Diagram) -> str:
     """Mermaid ``stateDiagram-v2``: one line per transition, states coloured by kind, a legend state per kind."""
-    out = ["stateDiagram-v2", "    direction TB"]
+    out = ["stateDiagram-v2", f"    direction {d.rankdir}"]
     out += [f"    classDef {k.key} fill:{k.fill},stroke:{k.line},color:#1a202c" for k in d.kinds]
     out += [f'    state "{mermaid_text(n.label)}" as {_mermaid_id(n.id)}' for n in d.nodes]
     out += [f"    [*] --> {_mermaid_id(n.id)}" for n in d.nodes if n.initial]

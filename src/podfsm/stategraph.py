@@ -231,6 +231,7 @@ class StateGraph:
             notes=tuple(notes),
             legend=legend,
             comment=f"The reachable states of pod {pod_name}, drawn by podfsm explore --graph",
+            rankdir="LR",  # breadth-first depth runs left to right
         )
 
     def _kinds(self) -> list[str]:
