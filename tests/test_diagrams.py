@@ -538,3 +538,28 @@ def test_bench_prints_the_time() -> None:
         check=True,
     )
     assert re.search(r"all machines to SVG: [0-9.]+ ms", done.stdout), done.stdout
+
+
+def test_readme_shows_every_committed_drawing() -> None:
+    """Every machine, explored graph and scenario timeline in diagrams/ is embedded or linked in the README."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    drawings = sorted(p.relative_to(ROOT).as_posix() for p in COMMITTED.rglob("*.svg"))
+    assert drawings, "diagrams/ holds no SVG"
+    missing = [d for d in drawings if f"({d})" not in readme]
+    assert not missing, f"README.md does not show: {missing}"
+
+
+def test_node_scenarios_of_one_pod_get_a_timeline() -> None:
+    """A one-pod scenario with node events (scenario.yaml) is drawn; a several-pod one is not."""
+    from podfsm.timeline import run_scenario, scenarios
+
+    names = [p.name for p in scenarios(ROOT / "examples")]
+    assert "node-lost" in names and "memory-pressure" not in names
+    steps = run_scenario(ROOT / "examples" / "node-lost")
+    assert [s.columns.status for s in steps][-5:] == [
+        "Terminating",
+        "Terminating",
+        "Terminating",
+        "Terminating",
+        "Completed",
+    ]

@@ -22,7 +22,9 @@ can break or inject into DOT, Mermaid, Markdown or SVG.
 With ``-o DIR`` and no ``-f`` it writes ``<machine>.dot``, ``<machine>.svg`` and
 ``<machine>.md`` for every machine (``-f`` picks one format instead; Mermaid files end in
 ``.mmd``); ``--examples DIR`` also draws the timeline of every ``DIR/<name>/`` scenario (a
-manifest plus ``script.yaml``) as ``timelines/<name>.svg`` (:mod:`podfsm.timeline`).
+manifest plus ``script.yaml``, or one pod and its node in ``scenario.yaml``) as
+``timelines/<name>.svg`` (:mod:`podfsm.timeline`); ``all`` also draws the explorer's showcase
+searches as ``explored/<name>`` (:data:`podfsm.stategraph.SHOWCASE`).
 ``tests/test_diagrams.py`` regenerates them and fails when they drift from the tables.
 
 **Determinism.** States come in enum order, transitions in table order, decided pairs in

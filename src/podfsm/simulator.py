@@ -12,7 +12,7 @@ Each :meth:`Simulator.apply` is atomic: an event the model forbids raises
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,6 @@ class Simulator:
         self.history.append(result)
         return result
 
-    def run(self, events: list[Event | Mapping[str, Any]]) -> list[Step]:
+    def run(self, events: Iterable[Event | Mapping[str, Any]]) -> list[Step]:
         """Apply every event in order; stops at (and raises) the first illegal one."""
         return [self.apply(e) for e in events]

@@ -44,10 +44,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from podfsm.cluster import ClusterSimulator
 from podfsm.diagrams import KINDS, clean, kind_of
 from podfsm.errors import ManifestError
-from podfsm.events import event_to_dict, events_from_script
-from podfsm.loader import load_documents, read_text
+from podfsm.events import NodeEvent, event_to_dict, events_from_script
+from podfsm.loader import load_documents, load_pods, read_text
 from podfsm.pod import PStage
 from podfsm.records import CState, Ctr
 from podfsm.simulator import Simulator, Step, load_pod
@@ -612,34 +613,59 @@ def _legend(y: float, scale: float) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Scenarios: examples/<name>/ holds a manifest and a script.yaml
+# Scenarios: examples/<name>/ holds a manifest and a script.yaml (or a scenario.yaml with node events)
 # ---------------------------------------------------------------------------------------------
 
 _MANIFEST_SUFFIXES: Final = (".yaml", ".yml", ".json")
 
 
+_SCRIPTS: Final = ("script.yaml", "scenario.yaml")
+
+
+def _script(folder: Path) -> Path | None:
+    """``folder``'s script: ``script.yaml`` (one pod), else ``scenario.yaml`` (a pod and its node)."""
+    return next((folder / n for n in _SCRIPTS if (folder / n).is_file()), None)
+
+
 def scenarios(examples: Path) -> list[Path]:
-    """The folders under ``examples`` that hold a scenario (a ``script.yaml``), sorted by name."""
-    return sorted(p.parent for p in examples.glob("*/script.yaml"))
+    """The folders under ``examples`` that hold a one-pod scenario, sorted by name: a ``script.yaml``,
+    or a ``scenario.yaml`` (node events) beside a manifest of one pod."""
+    found = []
+    for folder in sorted(p for p in examples.iterdir() if p.is_dir()):
+        script = _script(folder)
+        if script is None:
+            continue
+        if script.name == "scenario.yaml" and len(load_pods(_manifest(folder))) != 1:
+            continue  # several pods on one node: a timeline draws one pod
+        found.append(folder)
+    return found
 
 
 def _manifest(folder: Path) -> Path:
-    """The one manifest beside ``folder/script.yaml``; :class:`ManifestError` if there is not exactly one."""
+    """The one manifest beside the folder's script; :class:`ManifestError` if there is not exactly one."""
     manifests = sorted(
-        p for p in folder.iterdir() if p.suffix in _MANIFEST_SUFFIXES and p.name != "script.yaml"
+        p for p in folder.iterdir() if p.suffix in _MANIFEST_SUFFIXES and p.name not in _SCRIPTS
     )
     if len(manifests) != 1:
         raise ManifestError(
-            f"{folder}: a scenario holds one manifest beside script.yaml (found {len(manifests)})"
+            f"{folder}: a scenario holds one manifest beside its script (found {len(manifests)})"
         )
     return manifests[0]
 
 
 def run_scenario(folder: Path) -> list[Step]:
-    """Run ``folder``'s one manifest through its ``script.yaml``; :class:`ManifestError` on bad input."""
-    sim = Simulator(load_pod(_manifest(folder)))
-    text, display = read_text(folder / "script.yaml")
-    return sim.run([ev for _, _, ev in events_from_script(load_documents(text, display), display)])
+    """Run ``folder``'s one pod through its script (with its node, for node events); :class:`ManifestError` on bad input."""
+    script = _script(folder)
+    if script is None:
+        raise ManifestError(f"{folder}: no {' or '.join(_SCRIPTS)}")
+    text, display = read_text(script)
+    events = [ev for _, _, ev in events_from_script(load_documents(text, display), display)]
+    if not any(isinstance(ev, NodeEvent) for ev in events):
+        return Simulator(load_pod(_manifest(folder))).run(events)
+    cluster = ClusterSimulator(load_pods(_manifest(folder)))
+    for ev in events:
+        cluster.apply(ev)
+    return cluster.pod_history(cluster.plan.names[0])
 
 
 def scenario_title(manifest: str, script: str, steps: Sequence[Step]) -> str:
@@ -657,7 +683,9 @@ def write_timelines(examples: Path, out_dir: Path) -> list[Path]:
     for folder in scenarios(examples):
         steps = run_scenario(folder)
         where = f"{examples.resolve().name}/{folder.name}"
-        title = scenario_title(f"{where}/{_manifest(folder).name}", f"{where}/script.yaml", steps)
+        script = _script(folder)
+        assert script is not None  # scenarios() lists folders with a script
+        title = scenario_title(f"{where}/{_manifest(folder).name}", f"{where}/{script.name}", steps)
         rendered.append((out_dir / f"{folder.name}.svg", render_timeline(timeline_of(steps, title))))
     out_dir.mkdir(parents=True, exist_ok=True)
     for path, text in rendered:
