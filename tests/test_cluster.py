@@ -944,3 +944,41 @@ def test_cluster_step_type() -> None:
     assert isinstance(cs, ClusterStep) and isinstance(cs.step("a"), Step) and cs.step("b") is None
     assert sim.pod_history("b")[-1].columns.status == "Running"
     assert sim.state.node.state is NState.READY
+
+
+GATED_POD = """
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  readinessGates: [{conditionType: example.com/lb}]
+  containers: [{name: web, image: "web:1"}]
+"""
+
+
+def test_gate_flipped_while_the_kubelet_is_silent_shows_when_it_is_back() -> None:
+    """The API object takes the gate's condition at once; Ready is the kubelet's and waits for its next sync."""
+    sim = ClusterSimulator(load_pods("gated.yaml", text=GATED_POD))
+    sim.run(
+        [
+            {"event": "schedule", "node": "node-1", "images": ["web:1"]},
+            {"event": "container_started", "container": "web"},
+            {"event": "pod_condition", "type": "example.com/lb", "status": "True"},
+            {"event": "node_heartbeats_stop"},
+            {"event": "tick", "seconds": 10},
+        ]
+    )
+    conds = lambda: {c["type"]: c["status"] for c in sim.pods["web"]["status"]["conditions"]}  # noqa: E731
+    assert conds()["Ready"] == "True"
+    sim.apply({"event": "pod_condition", "type": "example.com/lb", "status": "False"})
+    assert conds()["example.com/lb"] == "False" and conds()["Ready"] == "True"  # no kubelet sync yet
+    sim.apply({"event": "node_heartbeat", "ready": True})
+    assert conds()["Ready"] == "False"
+
+
+def test_pod_condition_on_a_removed_pod_is_illegal() -> None:
+    """Once the object is gone there is nothing to patch: IllegalTransition naming the rule."""
+    sim = Simulator(load_pod(GATED_POD))
+    sim.apply({"event": "delete"})  # unscheduled: removed at once
+    with pytest.raises(IllegalTransition, match="nothing to patch"):
+        sim.apply({"event": "pod_condition", "type": "example.com/lb", "status": "True"})

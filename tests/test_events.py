@@ -32,6 +32,7 @@ from podfsm.events import (
     NodeHeartbeatsStop,
     NodeOutOfService,
     NodePressure,
+    PodCondition,
     ProbeResult,
     Schedule,
     Tick,
@@ -145,6 +146,11 @@ VALID: list[tuple[str, dict[str, Any], Event]] = [
     ),
     ("node_deleted", {"event": "node_deleted"}, NodeDeleted()),
     ("node_out_of_service", {"event": "node_out_of_service"}, NodeOutOfService()),
+    (
+        "pod_condition",
+        {"event": "pod_condition", "type": "example.com/lb", "status": "True", "reason": "Ready"},
+        PodCondition(type="example.com/lb", status="True", reason="Ready"),
+    ),
 ]
 
 # (id, mapping, the field the message must start with)
@@ -268,6 +274,23 @@ INVALID: list[tuple[str, Any, str]] = [
     ("node_heartbeat-ready-string", {"event": "node_heartbeat", "ready": "true"}, "ready"),
     ("node_pressure-type", {"event": "node_pressure", "type": "cpu", "active": True}, "type"),
     ("node_pressure-active-int", {"event": "node_pressure", "type": "pid", "active": 1}, "active"),
+    (
+        "pod_condition-kubelet-owned",
+        {"event": "pod_condition", "type": "Ready", "status": "True"},
+        "type",
+    ),
+    (
+        "pod_condition-disruption",
+        {"event": "pod_condition", "type": "DisruptionTarget", "status": "True"},
+        "type",
+    ),
+    (
+        "pod_condition-status",
+        {"event": "pod_condition", "type": "x.io/a", "status": "Yes"},
+        "status",
+    ),
+    ("pod_condition-yaml-bool", {"event": "pod_condition", "type": "x.io/a", "status": True}, "status"),
+    ("pod_condition-no-type", {"event": "pod_condition", "type": "", "status": "True"}, "type"),
 ]
 
 

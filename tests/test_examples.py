@@ -136,6 +136,16 @@ EXPECTED: dict[str, list[tuple[int, str, str, int, str]]] = {
         (15, "0/1", "Running", 0, "Running"),
         (75, "0/1", "Running", 0, "Running"),
     ],
+    # A readiness gate: READY counts containers only, so it reads 1/1 throughout; the Ready
+    # condition follows the gate (test_readiness_gate_drives_ready).
+    "readiness-gate": [
+        (0, "0/1", "ContainerCreating", 0, "Pending"),
+        (0, "1/1", "Running", 0, "Running"),
+        (20, "1/1", "Running", 0, "Running"),
+        (20, "1/1", "Running", 0, "Running"),
+        (80, "1/1", "Running", 0, "Running"),
+        (80, "1/1", "Running", 0, "Running"),
+    ],
     # Startup probe: six failures are within failureThreshold 30; started (and ready) at 60 s.
     "startup-probe": [
         (0, "0/1", "ContainerCreating", 0, "Pending"),
@@ -292,6 +302,26 @@ def test_readiness_failure_pod_not_ready() -> None:
     assert conditions["ContainersReady"] == ("False", "ContainersNotReady")
     status = last.pod["status"]["containerStatuses"][0]
     assert (status["ready"], status["started"], status["restartCount"]) == (False, True, 0)
+
+
+def test_readiness_gate_drives_ready() -> None:
+    """Ready waits for the gate's condition (ReadinessGatesNotReady), follows it both ways, and the
+    controller's condition is listed before the kubelet's (generateAPIPodStatus)."""
+    steps = run_example("readiness-gate")
+    gate = "target-health.elbv2.k8s.aws/web-tg"
+    ready = [_conditions(s.pod)["Ready"][0] for s in steps]
+    assert ready == ["False", "False", "False", "True", "True", "False"]
+    assert _conditions(steps[1].pod)["Ready"][1] == "ReadinessGatesNotReady"
+    assert _conditions(steps[1].pod)["ContainersReady"][0] == "True"
+    last = steps[-1].pod["status"]["conditions"]
+    assert [c["type"] for c in last][:2] == [gate, "PodReadyToStartContainers"]
+    assert (last[0]["status"], last[0]["reason"], last[0]["lastTransitionTime"]) == (
+        "False",
+        "Target.Timeout",
+        "2026-01-01T00:01:20Z",
+    )
+    ready_cond = next(c for c in last if c["type"] == "Ready")
+    assert ready_cond["message"] == f'the status of pod readiness gate "{gate}" is not "True", but False'
 
 
 def test_startup_probe_gates_started() -> None:

@@ -34,6 +34,7 @@ EXPECTED: dict[str, tuple[int, int, int]] = {
     "sidecar-job-deadline": (17196, 20436, 14),
     "two-sidecars-never": (3318, 4824, 10),
     "deadline": (4334, 5434, 13),
+    "readiness-gate": (511, 995, 8),
     "never-pull-missing": (6, 6, 3),
 }
 

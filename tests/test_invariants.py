@@ -230,6 +230,18 @@ def test_counterexample_ready_implies_containers_ready() -> None:
     assert not _holds("ready-implies-containers-ready", _obs(_obj(conditions=conditions)))
 
 
+def test_counterexample_ready_needs_readiness_gates() -> None:
+    """ready-needs-readiness-gates fails for Ready=True with a gate False or missing, holds with it True."""
+    gate = {"type": "example.com/lb", "status": "False", "lastTransitionTime": "x"}
+    pod = _obj(conditions=[gate, *_ready("True")])
+    pod["spec"]["readinessGates"] = [{"conditionType": "example.com/lb"}]
+    assert not _holds("ready-needs-readiness-gates", _obs(pod))
+    pod["status"]["conditions"] = _ready("True")
+    assert not _holds("ready-needs-readiness-gates", _obs(pod))
+    pod["status"]["conditions"] = [{**gate, "status": "True"}, *_ready("True")]
+    assert _holds("ready-needs-readiness-gates", _obs(pod))
+
+
 def test_counterexample_ready_container_is_running() -> None:
     """ready-container-is-running fails for a ready container that is waiting."""
     waiting = _status("app", {"waiting": {"reason": "ContainerCreating"}}, ready=True)

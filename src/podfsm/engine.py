@@ -46,6 +46,7 @@ from podfsm.events import (
     HookFinished,
     ImagePulled,
     ImagePullFailed,
+    PodCondition,
     ProbeResult,
     Schedule,
     Tick,
@@ -103,6 +104,11 @@ class PodState(NamedTuple):
     )
     not_ready_marked: bool = False  # the node lifecycle controller set Ready=False (MarkPodsNotReady)
     terminated: bool = False  # the kubelet finished the pod (TerminatePod rewrote its statuses)
+    # Conditions other controllers set (pod_condition): (type, status, reason, message), in the
+    # order they were first set; and (type, status) of them as the kubelet last synced them, which
+    # GeneratePodReadyCondition reads for the readiness gates.
+    conditions: tuple[tuple[str, str, str, str], ...] = ()
+    gates: tuple[tuple[str, str], ...] = ()
 
 
 fast_replace(PodState)
@@ -188,6 +194,7 @@ def compile_plan(pod: Pod, config: Config | None = None) -> PodPlan:
         qos_class=qos_class(raw["spec"]),
         memo={},
         raw=raw,
+        gates=tuple(g.condition_type or "" for g in spec.readiness_gates or ()),
     )
 
 
@@ -604,10 +611,18 @@ _DEADLINE_STAGES: Final = frozenset({PStage.INITIALIZING, PStage.STARTED})
 _KILL_STAGES: Final = frozenset({PStage.COMPLETING, PStage.TERMINATING})
 
 
+def _sync_conditions(s: PodState) -> PodState:
+    """A sync starts from the API object: the kubelet sees the other controllers' conditions."""
+    seen = tuple((ctype, status) for ctype, status, _, _ in s.conditions)
+    return s if seen == s.gates else s._replace(gates=seen)
+
+
 def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: bool) -> PodState:
     """Let the kubelet take every decision it would now, until nothing changes (a fixed point)."""
     if s.away:
         return s  # no kubelet reports: the API keeps the last status it posted
+    if s.conditions:
+        s = _sync_conditions(s)
     s = _generate_status(plan, s)
     if s.not_ready_marked:
         s = s._replace(not_ready_marked=False)  # the kubelet's next status recomputes Ready
@@ -682,6 +697,8 @@ def _idle_sync(plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: 
     """
     if not IDLE_SHORTCUT or s.stage in _NO_KUBELET:
         return _settle(plan, s, out, reference)
+    if s.conditions:
+        s = _sync_conditions(s)
     s = _generate_status(plan, s)
     return _publish(plan, s, final=False)
 
@@ -799,12 +816,36 @@ def step(
                 )
             )
         return _settle(plan, new_s._replace(node=ev.node, images=s.images | set(ev.images)), out, reference)
+    if type(ev) is PodCondition:
+        return _pod_condition(plan, s, ev, out, reference)
     if type(ev) is Unschedulable:
         new_s = s._replace(stage=_pod_fire(plan, s, s.stage, PEvent.UNSCHEDULABLE, ev, reference))
         if out is not None:
             out.append(KEvent("Warning", "FailedScheduling", ev.message, "default-scheduler", s.t))
         return new_s._replace(sched_msg=ev.message)
     raise IllegalTransition(describe(plan, s), ev, "podfsm does not model this event yet")
+
+
+def _pod_condition(
+    plan: PodPlan, s: PodState, ev: PodCondition, out: list[KEvent] | None, reference: bool
+) -> PodState:
+    """A controller's status patch: the condition is set (replaced, kept in place, if the type is
+    there already); a scheduled pod's kubelet syncs to reconcile Ready (HandlePodReconcile)."""
+    if s.stage is PStage.REMOVED:
+        raise IllegalTransition(
+            describe(plan, s),
+            ev,
+            "the pod object is deleted: there is nothing to patch",
+            "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-readiness-gate",
+        )
+    entry = (ev.type, ev.status, ev.reason, ev.message)
+    types = [c[0] for c in s.conditions]
+    if ev.type in types:
+        at = types.index(ev.type)
+        conditions = s.conditions[:at] + (entry,) + s.conditions[at + 1 :]
+    else:
+        conditions = (*s.conditions, entry)
+    return _settle(plan, s._replace(conditions=conditions), out, reference)
 
 
 def _container_index(plan: PodPlan, s: PodState, ev: ContainerEvent) -> int:
@@ -1083,6 +1124,9 @@ def enabled_events(plan: PodPlan, s: PodState) -> list[Event]:
                     events += [ProbeResult(cp.name, name, "success"), ProbeResult(cp.name, name, "failure")]
     if s.stage not in (PStage.REMOVED, PStage.TERMINATING):
         events.append(Delete())
+    if plan.gates and s.stage is not PStage.REMOVED:  # the gates' controller flips a gate's condition
+        now = dict((c[0], c[1]) for c in s.conditions)
+        events += [PodCondition(g, "False" if now.get(g) == "True" else "True") for g in plan.gates]
     due = _next_due(plan, s)
     probe_due = min(
         (

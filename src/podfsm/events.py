@@ -37,6 +37,7 @@ __all__ = [
     "NodeHeartbeatsStop",
     "NodeOutOfService",
     "NodePressure",
+    "PodCondition",
     "PodEvent",
     "ProbeResult",
     "Schedule",
@@ -223,6 +224,47 @@ class Evict(PodEvent):
     NAME: ClassVar[str] = "evict"
 
 
+# Condition types the kubelet owns (kubetypes.PodConditionByKubelet) and the one the API's and the
+# controllers' evictions set (podfsm: evict, node events): a status patch may not set them.
+KUBELET_CONDITIONS: Final = (
+    "PodScheduled",
+    "Ready",
+    "Initialized",
+    "ContainersReady",
+    "PodReadyToStartContainers",
+)
+CONDITION_STATUSES: Final = ("True", "False", "Unknown")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class PodCondition(PodEvent):
+    """A controller patches a pod condition of its own (``status.conditions``), typically the
+    condition of a readiness gate (``spec.readinessGates``): the kubelet keeps conditions it does not
+    own (generateAPIPodStatus) and re-evaluates Ready with them (HandlePodReconcile,
+    NeedToReconcilePodReadiness)."""
+
+    NAME: ClassVar[str] = "pod_condition"
+    type: str
+    status: str
+    reason: str = ""
+    message: str = ""
+
+    def validate(self) -> None:
+        if not self.type:
+            raise ValueError("type: must be a non-empty condition type")
+        if self.type in KUBELET_CONDITIONS:
+            raise ValueError(
+                f"type: {self.type} is owned by the kubelet (PodConditionByKubelet), which overwrites it "
+                "at every status update; pod_condition sets conditions of other controllers"
+            )
+        if self.type == "DisruptionTarget":
+            raise ValueError(
+                "type: DisruptionTarget is set by the evictions podfsm models: use evict, node events "
+                "or node_pressure"
+            )
+        _one_of("status", self.status, CONDITION_STATUSES)
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class Tick(Event):
     """``seconds`` of logical time pass; every timer that falls due fires, in time order."""
@@ -299,6 +341,7 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         HookFinished,
         Delete,
         Evict,
+        PodCondition,
         Tick,
         NodeHeartbeat,
         NodeHeartbeatsStop,
@@ -325,6 +368,8 @@ def _coerce(name: str, value: Any, hint: Any) -> Any:
             raise ValueError(f"{name}: must be an integer (got {value!r})")
         return value
     if text in ("str", "<class 'str'>") or hint is str:
+        if isinstance(value, bool):  # YAML reads True / False unquoted as booleans
+            raise ValueError(f"{name}: must be a string (got {value!r}; quote it: '{value}')")
         if not isinstance(value, str):
             raise ValueError(f"{name}: must be a string (got {value!r})")
         return value

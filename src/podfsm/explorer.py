@@ -577,6 +577,20 @@ MODELS: Final[dict[str, ModelConfig]] = {
             max_depth=14,
         ),
         ModelConfig(
+            "readiness-gate",
+            "one container under Always behind a readiness gate its controller flips",
+            _pod(
+                "readiness-gate",
+                {
+                    "restartPolicy": "Always",
+                    "readinessGates": [{"conditionType": "example.com/lb"}],
+                    "containers": [_c("app")],
+                },
+            ),
+            max_restarts=0,
+            max_depth=8,
+        ),
+        ModelConfig(
             "never-pull-missing",
             "imagePullPolicy Never with the image missing: ErrImageNeverPull for ever",
             _pod(

@@ -1099,6 +1099,27 @@ def phase_graph(prev: Obs, event: Event, nxt: Obs) -> bool:
     return nxt.phase in _PHASE_GRAPH.get(prev.phase, frozenset())
 
 
+@always(
+    "ready-needs-readiness-gates",
+    "model: status/generate.go GeneratePodReadyCondition; kubelet.go HandlePodReconcile (NeedToReconcilePodReadiness)",
+)
+def ready_needs_readiness_gates(o: Obs) -> bool:
+    """Holds if Ready=True implies every ``spec.readinessGates`` condition is True, while the kubelet reports.
+
+    A gate's condition is set by its own controller; the kubelet re-evaluates Ready at the sync the
+    change triggers, so on a node whose kubelet does not report (heartbeats stopped) Ready keeps its
+    last value until the kubelet is back.
+    """
+    ready = o.cond("Ready")
+    if ready is None or ready.get("status") != "True" or o.state.away:
+        return True
+    for gate in o.spec.get("readinessGates") or ():
+        cond = o.cond(gate.get("conditionType", ""))
+        if cond is None or cond.get("status") != "True":
+            return False
+    return True
+
+
 @always("ready-implies-containers-ready", "model: status/generate.go GeneratePodReadyCondition")
 def ready_implies_containers_ready(o: Obs) -> bool:
     """Holds if Ready=True implies ContainersReady=True."""

@@ -29,6 +29,7 @@ import podfsm.engine as engine
 import podfsm.snapshot as snapshot
 from podfsm.enums import PodPhase
 from podfsm.explorer import ModelConfig
+from podfsm.oracle import Condition, pod_ready_condition
 from podfsm.pod import PEvent
 from podfsm.records import ContainerKind, Ctr, Ctx, PodPlan
 from podfsm.records import CState as S
@@ -129,6 +130,7 @@ _PHASE_OF: Final = engine.phase_of
 _VIEW: Final = engine.container_view
 _CONDITION: Final = snapshot._condition
 _TERMINATE_POD: Final = snapshot._terminate_pod
+_POD_READY_CONDITION: Final = pod_ready_condition  # what snapshot calls (patched there)
 
 
 def _table(
@@ -404,6 +406,13 @@ def _terminated_pod_reports_success() -> list[Patch]:
     return [(snapshot, "_terminate_pod", terminate_pod)]
 
 
+def _readiness_gates_ignored() -> list[Patch]:
+    def pod_ready_condition(spec: Any, conditions: Any, containers_ready: Condition) -> Condition:
+        return _POD_READY_CONDITION({**spec, "readinessGates": []}, conditions, containers_ready)
+
+    return [(snapshot, "pod_ready_condition", pod_ready_condition)]
+
+
 def _pod(name: str, spec: dict[str, Any]) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec}
 
@@ -437,6 +446,11 @@ _SIDECAR_INIT_NEVER: Final = {
     "restartPolicy": "Never",
     "terminationGracePeriodSeconds": 5,
     "initContainers": [_c("proxy", restartPolicy="Always"), _c("migrate")],
+    "containers": [_c("app")],
+}
+_GATED: Final = {
+    "restartPolicy": "Always",
+    "readinessGates": [{"conditionType": "example.com/lb"}],
     "containers": [_c("app")],
 }
 _GRACE: Final = {
@@ -572,6 +586,13 @@ MUTANTS: Final[dict[str, Mutant]] = {
             "condition-transition-time",
             _w("condition-time-resets", _SINGLE_ALWAYS, max_restarts=1),
             _condition_time_resets,
+        ),
+        Mutant(
+            "readiness-gates-ignored",
+            "GeneratePodReadyCondition ignores spec.readinessGates: Ready once the containers are ready",
+            "ready-needs-readiness-gates",
+            _w("readiness-gates-ignored", _GATED, max_restarts=0, max_depth=6),
+            _readiness_gates_ignored,
         ),
         Mutant(
             "terminated-pod-reports-success",

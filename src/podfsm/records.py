@@ -146,6 +146,7 @@ class PodPlan(NamedTuple):
     qos_class: str  # status.qosClass (GetPodQOS)
     memo: dict[Any, Any]  # per-plan caches of derived, immutable values (snapshot JSON pieces)
     raw: dict[str, Any]  # the defaulted Pod JSON (metadata + spec) the snapshot starts from
+    gates: tuple[str, ...] = ()  # spec.readinessGates' condition types
 
     @property
     def pod_ref(self) -> str:

@@ -172,17 +172,25 @@ def _condition(
 
 
 def _generated_conditions(
-    plan: PodPlan, spec: dict[str, Any], statuses: list[dict[str, Any]], phase: str, finished: bool
+    plan: PodPlan,
+    spec: dict[str, Any],
+    statuses: list[dict[str, Any]],
+    phase: str,
+    finished: bool,
+    gates: tuple[tuple[str, str], ...],
 ) -> tuple[Condition, ...]:
     """The kubelet's conditions in ``generateAPIPodStatus`` order, from the oracle's generate.go functions.
 
-    They read only each status's state kind, ``ready`` and ``started``, and the phase: memoized on those.
+    They read only each status's state kind, ``ready`` and ``started``, the phase and the other
+    controllers' conditions as the kubelet synced them (``gates``, for the readiness gates):
+    memoized on those.
     """
     key = (
         "conditions",
         phase,
         finished,
         tuple((next(iter(st["state"])), st["ready"], st["started"]) for st in statuses),
+        gates if plan.gates else (),
     )
     cached: tuple[Condition, ...] | None = plan.memo.get(key)
     if cached is None:
@@ -193,7 +201,7 @@ def _generated_conditions(
                 "False" if finished else "True"
             ),  # PodReadyToStartContainers: the sandbox is gone once finished
             pod_initialized_condition(spec, by_name, phase),
-            pod_ready_condition(spec, (), containers_ready),
+            pod_ready_condition(spec, [{"type": t, "status": v} for t, v in gates], containers_ready),
             containers_ready,
             Condition("True"),  # PodScheduled
         )
@@ -219,6 +227,8 @@ def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> 
     ):  # not the kubelet's: kept first, as generateAPIPodStatus keeps others' conditions
         reason, message = s.disruption
         conditions.append(_condition("DisruptionTarget", "True", reason, message, now, prev_conditions))
+    for ctype, cstatus, creason, cmessage in s.conditions:  # other controllers': kept before the kubelet's
+        conditions.append(_condition(ctype, cstatus, creason, cmessage, now, prev_conditions))
     if not s.node and s.sched_msg:  # FailedScheduling (a removed unscheduled pod keeps it)
         conditions.append(
             _condition("PodScheduled", "False", "Unschedulable", s.sched_msg, now, prev_conditions)
@@ -237,7 +247,7 @@ def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> 
                 status["message"] = s.message
         else:
             statuses = [_cached_status(plan, cp, c) for cp, c in zip(plan.containers, s.ctrs, strict=True)]
-        generated = _generated_conditions(plan, spec, statuses, str(s.phase), finished)
+        generated = _generated_conditions(plan, spec, statuses, str(s.phase), finished, s.gates)
         for ctype, g in zip(_CONDITION_ORDER, generated, strict=True):
             status_ = "False" if ctype == "Ready" and s.not_ready_marked else g.status  # MarkPodsNotReady
             conditions.append(_condition(ctype, status_, g.reason, g.message, now, prev_conditions))

@@ -129,9 +129,11 @@ def pod_specs(
     probes: bool = False,
     hooks: bool = False,
     tolerations: bool = False,
+    readiness_gates: bool = False,
 ) -> dict[str, Any]:
     """A v1 Pod manifest (a dict) with up to ``max_init`` regular init containers and
-    ``max_sidecars`` sidecars, interleaved in any order, and 1..``max_containers`` app containers."""
+    ``max_sidecars`` sidecars, interleaved in any order, and 1..``max_containers`` app containers;
+    ``readiness_gates``: sometimes one readiness gate (its condition set by ``pod_condition``)."""
     n_init = draw(st.integers(0, max_init))
     n_side = draw(st.integers(0, max_sidecars))
     kinds = draw(st.permutations(["init"] * n_init + ["sidecar"] * n_side))
@@ -173,6 +175,8 @@ def pod_specs(
                 "tolerationSeconds": draw(st.sampled_from((0, 30, 300))),
             }
         ]
+    if readiness_gates and draw(st.booleans()):
+        spec["readinessGates"] = [{"conditionType": "example.com/gate"}]
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "pod"}, "spec": spec}
 
 

@@ -542,7 +542,11 @@ def make_machine(
     from podfsm.strategies import pod_specs
 
     _print_events_as_python()
-    pod_strategy = pods if pods is not None else pod_specs(probes=True, hooks=True, tolerations=True)
+    pod_strategy = (
+        pods
+        if pods is not None
+        else pod_specs(probes=True, hooks=True, tolerations=True, readiness_gates=True)
+    )
     chosen = list(invariants.properties() if props is None else props)
     ns: dict[str, Any] = {"__doc__": "The composed pod model under every registered property (generated)."}
 
@@ -656,8 +660,9 @@ def run_machine(profile: Profile, seed_value: int | None = None, stats: Stats | 
 def pod_families() -> dict[str, st.SearchStrategy[JSON]]:
     """The pod strategies the bulk suite draws from: ``sidecars`` (up to three sidecars and an init
     container in any order, pods that can finish, short grace periods, no probes or hooks: where
-    termination ordering lives) and ``any`` (every knob of :func:`podfsm.strategies.pod_specs`,
-    probes, hooks and tolerations included)."""
+    termination ordering lives), ``any`` (every knob of :func:`podfsm.strategies.pod_specs`,
+    probes, hooks, tolerations and readiness gates included) and ``gated`` (app containers only,
+    no probes, often behind a readiness gate: pods that reach Ready, where the gates matter)."""
     from podfsm.strategies import pod_specs
 
     return {
@@ -668,7 +673,10 @@ def pod_families() -> dict[str, st.SearchStrategy[JSON]]:
             grace_periods=(0, 1, 5),
             deadlines=(None, 15),
         ),
-        "any": pod_specs(probes=True, hooks=True, tolerations=True),
+        "any": pod_specs(probes=True, hooks=True, tolerations=True, readiness_gates=True),
+        "gated": pod_specs(
+            max_init=0, max_sidecars=0, restart_policies=("Always", "OnFailure"), readiness_gates=True
+        ),
     }
 
 
