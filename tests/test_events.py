@@ -100,6 +100,11 @@ VALID: list[tuple[str, dict[str, Any], Event]] = [
         ContainerExited("app", 137, "OOMKilled"),
     ),
     (
+        "container_exited-message",
+        {"event": "container_exited", "container": "app", "exit_code": 1, "message": "panic: no config"},
+        ContainerExited("app", 1, message="panic: no config"),
+    ),
+    (
         "container_exited-completed",
         {"event": "container_exited", "container": "app", "exit_code": 0, "reason": "Completed"},
         ContainerExited("app", 0, "Completed"),

@@ -491,3 +491,19 @@ def test_second_delete_only_shortens() -> None:
     assert sim.pod["metadata"]["deletionTimestamp"] == "2026-01-01T00:00:10Z"
     run(sim, {"event": "tick", "seconds": 10})
     assert sim.state.stage.name == "REMOVED" and sim.pod["status"]["phase"] == "Failed"
+
+
+def test_termination_message_shows_in_terminated_then_last_state() -> None:
+    """container_exited's message is state.terminated.message, then lastState's after the restart."""
+    sim = sim_of({"containers": [{"name": "app", "image": "app:1", "imagePullPolicy": "IfNotPresent"}]})
+    run(
+        sim,
+        {"event": "schedule", "node": "n1", "images": ["app:1"]},
+        {"event": "container_started", "container": "app"},
+        {"event": "container_exited", "container": "app", "exit_code": 1, "message": "panic: no config"},
+    )
+    term = statuses(sim)["app"]["state"]["terminated"]
+    assert (term["exitCode"], term["reason"], term["message"]) == (1, "Error", "panic: no config")
+    run(sim, {"event": "container_started", "container": "app"})  # the first restart is immediate
+    app = statuses(sim)["app"]
+    assert "running" in app["state"] and app["lastState"]["terminated"]["message"] == "panic: no config"

@@ -289,7 +289,7 @@ def start_failed(ctx: Ctx, target: S) -> Ctr:
 def exited(ctx: Ctx, target: S) -> Ctr:
     c = ctx.c
     ev = ctx.ev
-    term = Term(ev.exit_code, ev.effective_reason, "", c.started_at, ctx.t)
+    term = Term(ev.exit_code, ev.effective_reason, ev.message, c.started_at, ctx.t)
     probes = _probes(ctx, PrEvent.STOP) if c.probes else c.probes
     return c._replace(state=target, term=term, started_at=-1, due=-1, probes=probes)
 

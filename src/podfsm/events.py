@@ -153,11 +153,14 @@ class ContainerStartFailed(ContainerEvent):
 
 @dataclass(frozen=True, slots=True, repr=False)
 class ContainerExited(ContainerEvent):
-    """``container``'s process exited with ``exit_code`` (reason as the runtime reports it)."""
+    """``container``'s process exited with ``exit_code`` (reason as the runtime reports it;
+    ``message``: its termination message, read from ``terminationMessagePath``, or the log tail
+    under ``FallbackToLogsOnError``)."""
 
     NAME: ClassVar[str] = "container_exited"
     exit_code: int
     reason: str | None = None
+    message: str = ""
 
     def validate(self) -> None:
         if not 0 <= self.exit_code <= 255:
