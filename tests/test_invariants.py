@@ -378,11 +378,15 @@ def test_example_scenario_satisfies_every_property(folder: Path) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _replay(spec: dict[str, Any], script: list[dict[str, Any]]) -> None:
+def _replay(spec: dict[str, Any], script: list[dict[str, Any]]) -> list[str]:
+    """Apply ``script`` with every property checked (a violation raises); the phase after each step."""
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "finding"}, "spec": spec}
     checker = Checker(compile_plan(Pod.from_api(pod)), pod, attribute=None)
+    phases = []
     for e in script:
         checker.apply(event_from_dict(e))
+        phases.append(checker.obs.phase)
+    return phases
 
 
 def _c(name: str, **extra: Any) -> dict[str, Any]:
@@ -483,3 +487,41 @@ def test_model_finding_no_liveness_probe_for_a_start_completing_after_deletion()
         {"event": "container_started", "container": "side"},  # liveness probe worker now PROBING
     ]
     _replay(spec, script)
+
+
+def test_model_finding_restarting_sidecar_does_not_send_a_running_pod_back_to_pending() -> None:
+    """phase-graph: with every app container crash-looping (waiting, last termination shown) and the
+    sidecar restarted but not yet started, getPhase gave Pending after Running, because podHasInitialized
+    was read as the deprecated HasAnyRegularContainerStarted (running or terminated only). The kubelet
+    passes HasAnyActiveRegularContainerStarted: the apps' exited instances are in the current sandbox,
+    so the pod stays Running."""
+    spec = {
+        "restartPolicy": "Always",
+        "initContainers": [
+            _c(
+                "sidecar0",
+                restartPolicy="Always",
+                startupProbe={"exec": {"command": ["true"]}, "periodSeconds": 1, "failureThreshold": 1},
+            )
+        ],
+        "containers": [_c("app0")],
+    }
+    script = [
+        {"event": "schedule", "node": "node-1"},
+        {"event": "image_pulled", "container": "sidecar0"},
+        {"event": "container_started", "container": "sidecar0"},
+        {"event": "probe", "container": "sidecar0", "probe": "startup", "result": "success"},
+        {"event": "image_pulled", "container": "app0"},
+        {"event": "container_started", "container": "app0"},  # Running
+        {"event": "container_exited", "container": "sidecar0", "exit_code": 0},
+        {
+            "event": "container_started",
+            "container": "sidecar0",
+        },  # restarted: not started until its probe passes
+        {"event": "container_exited", "container": "app0", "exit_code": 0},  # restarts at once
+        {"event": "container_started", "container": "app0"},
+        {"event": "container_exited", "container": "app0", "exit_code": 0},  # now in CrashLoopBackOff
+        {"event": "tick", "seconds": 10},
+    ]
+    phases = _replay(spec, script)
+    assert phases[5:] == ["Running"] * (len(script) - 5)

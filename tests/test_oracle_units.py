@@ -205,12 +205,36 @@ def _sidecar_pod(regular_status: dict[str, Any] | None) -> dict[str, Any]:
         pytest.param(
             _sidecar_pod(_running("a")), False, "Pending", id="regular running, told not initialized"
         ),
+        pytest.param(
+            _sidecar_pod(
+                {
+                    "name": "a",
+                    "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                    "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}},
+                    "ready": False,
+                    "restartCount": 3,
+                }
+            ),
+            None,
+            "Running",
+            id="regular crash-looping (last termination shown): inferred initialized",
+        ),
+        pytest.param(
+            _sidecar_pod(
+                {"name": "a", "state": {"waiting": {"reason": "ContainerCreating"}}, "ready": False}
+            ),
+            None,
+            "Pending",
+            id="regular waiting, never ran: not initialized",
+        ),
         pytest.param(_sidecar_pod(None), None, "Pending", id="no regular status: not initialized"),
         pytest.param(_sidecar_pod(None), True, "Pending", id="no regular status: unknown keeps Pending"),
     ],
 )
 def test_pod_has_initialized_inferred(pod: dict[str, Any], override: bool | None, expected: str) -> None:
-    """pod_has_initialized defaults to HasAnyRegularContainerStarted; a non-started sidecar blocks only before it."""
+    """pod_has_initialized defaults to HasAnyActiveRegularContainerStarted read off the object (an
+    instance of a regular container: running, terminated or a last termination); a non-started sidecar
+    blocks only before it."""
     assert pod_phase(pod, pod_has_initialized=override) == expected
 
 

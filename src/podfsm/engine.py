@@ -341,9 +341,11 @@ def phase_of(plan: PodPlan, codes: tuple[tuple[str, int, int, bool], ...], *, te
         by_name = {
             cp.name: _status_from_code(cp.name, code) for cp, code in zip(plan.containers, codes, strict=True)
         }
-        # pod_has_initialized as the oracle infers it from a Pod object: a regular container running or terminated.
+        # podHasInitialized = HasAnyActiveRegularContainerStarted: an instance of a regular container
+        # exists in the runtime (running, exited, or exited before: its last termination), which
+        # is what the oracle reads off the object (oracle._regular_instance_exists).
         initialized = any(
-            code[0] in ("running", "terminated")
+            code[0] in ("running", "terminated") or code[2] >= 0
             for cp, code in zip(plan.containers, codes, strict=True)
             if cp.kind is ContainerKind.REGULAR
         )

@@ -155,6 +155,28 @@ def _regular_started(spec: Mapping[str, Any], by_name: Mapping[str, Mapping[str,
     return False
 
 
+def _regular_instance_exists(spec: Mapping[str, Any], by_name: Mapping[str, Mapping[str, Any]]) -> bool:
+    """True iff the object shows an instance of a regular container: running, terminated, or a
+    ``lastState.terminated`` (``HasAnyActiveRegularContainerStarted`` read off a Pod object).
+
+    The kubelet asks the runtime whether any regular container of the current sandbox exists, exited
+    ones included (the newest instance of each is kept until the pod goes). The object shows one
+    as running, terminated, or waiting to restart with its last termination. Unlike the deprecated
+    ``HasAnyRegularContainerStarted`` (running or terminated only), this keeps a pod whose app
+    containers crash-loop ``Running`` while a sidecar restarts. Only a recreated sandbox (a node
+    reboot) would differ, and the object cannot tell that: pass ``pod_has_initialized`` then.
+    """
+    for c in spec.get("containers") or ():
+        cs = by_name.get(c.get("name", ""))
+        if cs is not None:
+            state = cs.get("state") or _EMPTY
+            if state.get("running") is not None or state.get("terminated") is not None:
+                return True
+            if (cs.get("lastState") or _EMPTY).get("terminated") is not None:
+                return True
+    return False
+
+
 def _is_static_pod(metadata: Mapping[str, Any]) -> bool:
     """True iff the pod came from a file or URL source (``kubetypes.IsStaticPod``)."""
     source = (metadata.get("annotations") or _EMPTY).get(CONFIG_SOURCE_ANNOTATION)
@@ -285,8 +307,9 @@ def pod_phase(
 
     ``pod_is_terminal`` is the kubelet's "syncing a terminating or terminated pod"; ``None``
     infers it from the object: a ``deletionTimestamp`` is set or ``status.phase`` is terminal.
-    ``pod_has_initialized`` is ``None`` to infer it as ``HasAnyRegularContainerStarted`` (a
-    regular container status is running or terminated).
+    ``pod_has_initialized`` is ``None`` to infer ``HasAnyActiveRegularContainerStarted`` from the
+    object: a regular container status is running or terminated, or has a last termination (see
+    :func:`_regular_instance_exists`; the kubelet asks the runtime).
 
     >>> pod_phase({"spec": {"containers": [{"name": "a"}]},
     ...            "status": {"containerStatuses": [{"name": "a", "state": {"running": {}}}]}})
@@ -297,7 +320,7 @@ def pod_phase(
         pod_is_terminal = metadata.get("deletionTimestamp") is not None or status.get("phase") in _TERMINAL
     by_name = _statuses_by_name(status)
     if pod_has_initialized is None:
-        pod_has_initialized = _regular_started(spec, by_name)
+        pod_has_initialized = _regular_instance_exists(spec, by_name)
     counts = _count_phase(spec, by_name)
     return _decide_phase(
         counts, _restart_policy(spec), pod_is_terminal, pod_has_initialized, _is_static_pod(metadata)
