@@ -1188,8 +1188,11 @@ def phase_is_getphase(o: Obs) -> bool:
 
     One documented exception: while mergePodStatus holds a terminal phase back because a container
     may still run (it shows running, or the model has it running, stopping or its start in flight:
-    ``couldHaveRunningContainers``), the published phase is the previous, non-terminal one. The model's own state
-    agrees with its object (``PodState.phase == status.phase``).
+    ``couldHaveRunningContainers``), the published phase is the previous, non-terminal one. A start
+    in flight includes an image pull: the kubelet's SyncPod pulls and starts in one go and generates
+    the next status after it, while the model publishes the runtime's answers one by one (an exit
+    during a sidecar's pull shows before the sidecar runs again). The model's own state agrees with
+    its object (``PodState.phase == status.phase``).
     """
     if str(o.state.phase) != o.phase:
         return False
@@ -1202,7 +1205,7 @@ def phase_is_getphase(o: Obs) -> bool:
         return True
     held_back = reported in ("Succeeded", "Failed") and not o.terminal
     may_run = any(c.kind == "running" for c in o.statuses) or any(
-        c.state not in _NO_INSTANCE for c in o.state.ctrs
+        c.state not in _NO_INSTANCE or c.state in _START_IN_FLIGHT for c in o.state.ctrs
     )
     return held_back and may_run
 
