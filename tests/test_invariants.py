@@ -550,3 +550,29 @@ def test_model_finding_exit_during_a_sidecar_pull_is_not_a_phase_mismatch() -> N
     ]
     phases = _replay(spec, script)
     assert phases[-2] == "Running" and phases[-1] in ("Running", "Succeeded")
+
+
+def test_model_finding_a_delete_during_the_deadline_kill_does_not_move_the_deadline_bound() -> None:
+    """active-deadline-enforced: the deadline's kill (grace 30) is under way when a delete with grace 1
+    comes at 22 s; the property read the shortened grace back to the deadline (15 + 1 + 2 = 18 s) and
+    flagged a pod the kubelet could not have stopped before the delete. Found by the thorough bulk suite."""
+    spec = {
+        "restartPolicy": "Always",
+        "activeDeadlineSeconds": 15,
+        "initContainers": [_c("sidecar0", restartPolicy="Always")],
+        "containers": [_c("app0")],
+    }
+    script = [
+        {"event": "schedule", "node": "node-1"},
+        {"event": "image_pulled", "container": "sidecar0"},
+        {"event": "container_started", "container": "sidecar0"},
+        {"event": "image_pulled", "container": "app0"},
+        {"event": "container_started", "container": "app0"},
+        {"event": "tick", "seconds": 15},  # DeadlineExceeded: the kill starts, grace 30
+        {"event": "tick", "seconds": 7},
+        {"event": "delete", "grace_period_seconds": 1},
+        {"event": "tick", "seconds": 2},  # app0 SIGKILLed 2 s after the delete; the sidecar's turn began at 23
+        {"event": "tick", "seconds": 1},  # ... and it is SIGKILLed 2 s after its SIGTERM: Failed at 25 s
+    ]
+    phases = _replay(spec, script)
+    assert phases[-3:] == ["Running", "Running", "Failed"]

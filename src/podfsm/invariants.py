@@ -1072,7 +1072,12 @@ def deleted_pod_terminal_in_time(o: Obs) -> bool:
 
 @always("active-deadline-enforced", "model: active_deadline.go; kubelet_pods.go generateAPIPodStatus")
 def active_deadline_enforced(o: Obs) -> bool:
-    """Holds if a pod on a healthy node past startTime + activeDeadlineSeconds + grace period + 2 s is terminal (or gone), and DeadlineExceeded is never reported before the deadline."""
+    """Holds if a pod on a healthy node past startTime + activeDeadlineSeconds + grace period + 2 s is terminal (or gone), and DeadlineExceeded is never reported before the deadline.
+
+    The grace period is the spec's, the one the deadline's kill starts with: a delete during that
+    kill may shorten it, but not to before the delete came (deleted-pod-terminal-in-time bounds
+    that kill from its own deletionTimestamp).
+    """
     deadline = o.spec.get("activeDeadlineSeconds")
     start = o.status.get("startTime")
     if deadline is None or start is None:
@@ -1082,7 +1087,7 @@ def active_deadline_enforced(o: Obs) -> bool:
         return False
     if not node_is_healthy(o):
         return True
-    return o.t <= _stop_due(o, due + _kill_grace(o)) or o.terminal or o.removed
+    return o.t <= _stop_due(o, due + o.plan.grace) or o.terminal or o.removed
 
 
 _PHASE_GRAPH: Final[dict[str, frozenset[str]]] = {
