@@ -571,7 +571,7 @@ def test_model_finding_a_delete_during_the_deadline_kill_does_not_move_the_deadl
         {"event": "tick", "seconds": 15},  # DeadlineExceeded: the kill starts, grace 30
         {"event": "tick", "seconds": 7},
         {"event": "delete", "grace_period_seconds": 1},
-        {"event": "tick", "seconds": 2},  # app0 SIGKILLed 2 s after the delete; the sidecar's turn began at 23
+        {"event": "tick", "seconds": 2},  # app0 SIGKILLed at 24; the sidecar's turn began at 23
         {"event": "tick", "seconds": 1},  # ... and it is SIGKILLed 2 s after its SIGTERM: Failed at 25 s
     ]
     phases = _replay(spec, script)
