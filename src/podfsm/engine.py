@@ -1126,6 +1126,10 @@ def enabled_events(plan: PodPlan, s: PodState) -> list[Event]:
                     events += [ProbeResult(cp.name, name, "success"), ProbeResult(cp.name, name, "failure")]
     if s.stage not in (PStage.REMOVED, PStage.TERMINATING):
         events.append(Delete())
+    elif s.stage is PStage.TERMINATING:
+        events.append(
+            Delete(grace_period_seconds=0)
+        )  # kubectl delete --force --grace-period=0 of a Terminating pod
     if plan.gates and s.stage is not PStage.REMOVED:  # the gates' controller flips a gate's condition
         now = dict((c[0], c[1]) for c in s.conditions)
         events += [PodCondition(g, "False" if now.get(g) == "True" else "True") for g in plan.gates]

@@ -349,7 +349,8 @@ def explore(
     depth = 0
     while frontier:
         if depth >= max_depth:
-            result.cut_depth += sum(1 for _, _, evs, _ in frontier if evs)
+            # A removed pod is never expanded (see the module docstring): the bound cuts nothing there.
+            result.cut_depth += sum(1 for _, s, evs, _ in frontier if evs and s.stage is not PStage.REMOVED)
             if graph is not None:
                 for idx, s, evs, _ in frontier:
                     if evs and s.stage is not PStage.REMOVED:
