@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -17,7 +17,7 @@ from podfsm import diagrams
 from podfsm.cluster import ClusterSimulator
 from podfsm.errors import IllegalTransition, ManifestError
 from podfsm.events import Event, NodeEvent, PodEvent, events_from_script
-from podfsm.loader import LoadedPod, item_lines, load_documents, load_pods, read_text
+from podfsm.loader import item_lines, load_documents, load_pods, read_text
 from podfsm.oracle import kubectl_columns, parse_time, pod_summary
 from podfsm.simulator import Simulator, Step
 from podfsm.stategraph import write_showcase
@@ -67,65 +67,19 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
     text, name = read_text(args.script_file)
     script = events_from_script(load_documents(text, name), name)
     lines = item_lines(text)
-    if len(loaded) > 1 or any(isinstance(e, NodeEvent) for _, _, e in script):
-        return _simulate_cluster(args, out, loaded, script, lines, name)
-    sim = Simulator(loaded[0].pod)
-    header = ("TIME", "NAME", "READY", "STATUS", "RESTARTS", "EVENT")
-    rows: list[tuple[str, ...]] = []
+    if len(loaded) == 1 and not any(isinstance(e, NodeEvent) for _, _, e in script):
+        sim = Simulator(loaded[0].pod)
 
-    def flush() -> None:
-        if args.output == "table" and rows:
-            out.write(render_table(header, rows))
-            rows.clear()
+        def apply(event: Event) -> tuple[Sequence[Step], dict[str, Any]]:
+            return [sim.apply(event)], {}
 
-    for number, given, event in script:
-        try:
-            result = sim.apply(event)
-        except IllegalTransition as e:
-            flush()
-            where = f"{name}:{lines[number - 1]}" if len(lines) >= number else name
-            sys.stderr.write(f"podfsm: error: {where}: step {number} ({event.NAME}): {e}\n")
-            _write_timeline(args, sim.history)
-            return 1
-        cols = result.columns
-        if args.output == "json":
-            record = {
-                "t": result.t,
-                "event": given,
-                "pod": result.pod,
-                "columns": {"status": cols.status, "ready": cols.ready, "restarts": cols.restarts},
-                "events": [e.to_dict() for e in result.events],
-            }
-            out.write(json.dumps(record) + "\n")
-        else:
-            rows.append(
-                (
-                    f"{result.t}s",
-                    sim.plan.name,
-                    cols.ready,
-                    cols.status,
-                    cols.restarts_display,
-                    _event_text(given),
-                )
-            )
-    flush()
-    return _write_timeline(args, sim.history)
-
-
-def _simulate_cluster(
-    args: argparse.Namespace,
-    out: TextIO,
-    loaded: Sequence[LoadedPod],
-    script: Sequence[tuple[int, dict[str, Any], Event]],
-    lines: Sequence[int],
-    name: str,
-) -> int:
-    """Several pods on one node, or node events (:mod:`podfsm.cluster`): a row per pod each event affected."""
+        return _run_script(args, out, script, lines, name, apply, lambda: sim.history)
+    # Several pods on one node, or node events (podfsm.cluster): a row per pod each event affected.
     try:
-        sim = ClusterSimulator(loaded)
+        cluster = ClusterSimulator(loaded)
     except ManifestError as e:
         raise ManifestError(f"{args.pod_file}: {e}") from None
-    names = sim.plan.names
+    names = cluster.plan.names
     if len(names) > 1:
         for number, _, event in script:
             if isinstance(event, PodEvent) and event.pod is None:
@@ -137,6 +91,31 @@ def _simulate_cluster(
             sys.stderr.write(f"podfsm: error: --timeline draws one pod; {args.pod_file} holds {len(names)}\n")
             return 2
     with_node = any(isinstance(e, NodeEvent) for _, _, e in script)
+
+    def apply_cluster(event: Event) -> tuple[Sequence[Step], dict[str, Any]]:
+        result = cluster.apply(event)
+        extra = (
+            {"node": result.node, "node_events": [e.to_dict() for e in result.node_events]}
+            if with_node
+            else {}
+        )
+        return result.steps, extra
+
+    return _run_script(args, out, script, lines, name, apply_cluster, lambda: cluster.pod_history(names[0]))
+
+
+def _run_script(
+    args: argparse.Namespace,
+    out: TextIO,
+    script: Sequence[tuple[int, dict[str, Any], Event]],
+    lines: Sequence[int],
+    name: str,
+    apply: Callable[[Event], tuple[Sequence[Step], dict[str, Any]]],
+    history: Callable[[], Sequence[Step]],
+) -> int:
+    """Apply the script, printing a row (or a JSON line) per affected pod and step; an illegal event
+    stops the run after every row before it (exit 1). ``apply`` returns the steps and any extra
+    JSON fields (the node's, for node events); ``history`` the steps the timeline draws."""
     header = ("TIME", "NAME", "READY", "STATUS", "RESTARTS", "EVENT")
     rows: list[tuple[str, ...]] = []
 
@@ -147,14 +126,14 @@ def _simulate_cluster(
 
     for number, given, event in script:
         try:
-            result = sim.apply(event)
+            steps, extra = apply(event)
         except IllegalTransition as e:
             flush()
             where = f"{name}:{lines[number - 1]}" if len(lines) >= number else name
             sys.stderr.write(f"podfsm: error: {where}: step {number} ({event.NAME}): {e}\n")
-            _write_timeline(args, sim.pod_history(names[0]))
+            _write_timeline(args, history())
             return 1
-        for st in result.steps:
+        for st in steps:
             cols = st.columns
             if args.output == "json":
                 record: dict[str, Any] = {
@@ -163,10 +142,8 @@ def _simulate_cluster(
                     "pod": st.pod,
                     "columns": {"status": cols.status, "ready": cols.ready, "restarts": cols.restarts},
                     "events": [e.to_dict() for e in st.events],
+                    **extra,
                 }
-                if with_node:
-                    record["node"] = result.node
-                    record["node_events"] = [e.to_dict() for e in result.node_events]
                 out.write(json.dumps(record) + "\n")
             else:
                 rows.append(
@@ -180,7 +157,7 @@ def _simulate_cluster(
                     )
                 )
     flush()
-    return _write_timeline(args, sim.pod_history(names[0]))
+    return _write_timeline(args, history())
 
 
 def _write_timeline(args: argparse.Namespace, history: Sequence[Step]) -> int:
