@@ -1094,6 +1094,7 @@ def enabled_events(plan: PodPlan, s: PodState) -> list[Event]:
     if s.stage in (PStage.UNSCHEDULED, PStage.UNSCHEDULABLE):
         events.append(Schedule(node="node-1"))
         events.append(Unschedulable())
+        events.append(Delete())  # removed at once: no kubelet to wait for
         return events
     for cp, c in zip(plan.containers, s.ctrs, strict=True):
         st = c.state
