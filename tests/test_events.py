@@ -285,6 +285,11 @@ INVALID: list[tuple[str, Any, str]] = [
         "type",
     ),
     (
+        "pod_condition-resize-owned",
+        {"event": "pod_condition", "type": "PodResizePending", "status": "True"},
+        "type",
+    ),
+    (
         "pod_condition-disruption",
         {"event": "pod_condition", "type": "DisruptionTarget", "status": "True"},
         "type",

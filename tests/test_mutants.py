@@ -76,12 +76,16 @@ def test_hypothesis_suites_catch_the_mutant(name: str) -> None:
 
 
 def test_patches_are_undone() -> None:
-    """After a mutant's block every patched module attribute is the original again."""
-    before = [getattr(mod, attr) for mod in (engine, container, snapshot) for attr in sorted(vars(mod))]
+    """Inside a mutant's block some module attribute is patched; after it every one is the original again."""
+
+    def attrs() -> list[object]:
+        return [getattr(mod, attr) for mod in (engine, container, snapshot) for attr in sorted(vars(mod))]
+
+    before = attrs()
     for m in mutants.MUTANTS.values():
         with m.active():
-            pass
-    after = [getattr(mod, attr) for mod in (engine, container, snapshot) for attr in sorted(vars(mod))]
+            assert any(a is not b for a, b in zip(before, attrs(), strict=True)), f"{m.name} patched nothing"
+    after = attrs()
     assert all(a is b for a, b in zip(before, after, strict=True))
 
 
@@ -104,7 +108,7 @@ def test_mutants_do_not_nest() -> None:
         pytest.raises(RuntimeError, match="already active"),
         mutants.get("app-before-init").active(),
     ):
-        pass
+        pytest.fail("a second mutant was activated inside the first")
 
 
 def test_unknown_mutant_lists_the_names(capsys: pytest.CaptureFixture[str]) -> None:

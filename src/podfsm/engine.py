@@ -105,10 +105,10 @@ class PodState(NamedTuple):
     not_ready_marked: bool = False  # the node lifecycle controller set Ready=False (MarkPodsNotReady)
     terminated: bool = False  # the kubelet finished the pod (TerminatePod rewrote its statuses)
     # Conditions other controllers set (pod_condition): (type, status, reason, message), in the
-    # order they were first set; and (type, status) of them as the kubelet last synced them, which
-    # GeneratePodReadyCondition reads for the readiness gates.
+    # order they were first set; and (type, status) of them as the kubelet's last sync read them,
+    # which GeneratePodReadyCondition checks the readiness gates against.
     conditions: tuple[tuple[str, str, str, str], ...] = ()
-    gates: tuple[tuple[str, str], ...] = ()
+    synced_conditions: tuple[tuple[str, str], ...] = ()
 
 
 fast_replace(PodState)
@@ -595,7 +595,12 @@ def _completing(st: _Settle) -> PEvent | None:
 
 
 def _generate_status(plan: PodPlan, s: PodState) -> PodState:
-    """The status a sync generates when it starts shows the reason cache as the last sync left it."""
+    """The status a sync generates when it starts: the reason cache as the last sync left it, and
+    the other controllers' conditions as the API object has them now."""
+    if s.conditions:
+        seen = tuple((ctype, status) for ctype, status, _, _ in s.conditions)
+        if seen != s.synced_conditions:
+            s = s._replace(synced_conditions=seen)
     for c in s.ctrs:
         if c.shown != c.err or c.shown_msg != c.err_msg:
             break
@@ -613,18 +618,10 @@ _DEADLINE_STAGES: Final = frozenset({PStage.INITIALIZING, PStage.STARTED})
 _KILL_STAGES: Final = frozenset({PStage.COMPLETING, PStage.TERMINATING})
 
 
-def _sync_conditions(s: PodState) -> PodState:
-    """A sync starts from the API object: the kubelet sees the other controllers' conditions."""
-    seen = tuple((ctype, status) for ctype, status, _, _ in s.conditions)
-    return s if seen == s.gates else s._replace(gates=seen)
-
-
 def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: bool) -> PodState:
     """Let the kubelet take every decision it would now, until nothing changes (a fixed point)."""
     if s.away:
         return s  # no kubelet reports: the API keeps the last status it posted
-    if s.conditions:
-        s = _sync_conditions(s)
     s = _generate_status(plan, s)
     if s.not_ready_marked:
         s = s._replace(not_ready_marked=False)  # the kubelet's next status recomputes Ready
@@ -699,8 +696,6 @@ def _idle_sync(plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: 
     """
     if not IDLE_SHORTCUT or s.stage in _NO_KUBELET:
         return _settle(plan, s, out, reference)
-    if s.conditions:
-        s = _sync_conditions(s)
     s = _generate_status(plan, s)
     return _publish(plan, s, final=False)
 
@@ -1128,11 +1123,10 @@ def enabled_events(plan: PodPlan, s: PodState) -> list[Event]:
     if s.stage not in (PStage.REMOVED, PStage.TERMINATING):
         events.append(Delete())
     elif s.stage is PStage.TERMINATING:
-        events.append(
-            Delete(grace_period_seconds=0)
-        )  # kubectl delete --force --grace-period=0 of a Terminating pod
+        # kubectl delete --force --grace-period=0 of a Terminating pod
+        events.append(Delete(grace_period_seconds=0))
     if plan.gates and s.stage is not PStage.REMOVED:  # the gates' controller flips a gate's condition
-        now = dict((c[0], c[1]) for c in s.conditions)
+        now = {ctype: status for ctype, status, _, _ in s.conditions}
         events += [PodCondition(g, "False" if now.get(g) == "True" else "True") for g in plan.gates]
     due = _next_due(plan, s)
     probe_due = min(

@@ -227,13 +227,15 @@ class Evict(PodEvent):
     NAME: ClassVar[str] = "evict"
 
 
-# Condition types the kubelet owns (kubetypes.PodConditionByKubelet) and the one the API's and the
-# controllers' evictions set (podfsm: evict, node events): a status patch may not set them.
+# Condition types the kubelet owns: pkg/kubelet/types/pod_status.go PodConditionsByKubelet, plus
+# PodReadyToStartContainers (PodConditionByKubelet, its gate on in v1.34). A status patch may not set them.
 KUBELET_CONDITIONS: Final = (
     "PodScheduled",
     "Ready",
     "Initialized",
     "ContainersReady",
+    "PodResizeInProgress",
+    "PodResizePending",
     "PodReadyToStartContainers",
 )
 CONDITION_STATUSES: Final = ("True", "False", "Unknown")

@@ -349,11 +349,11 @@ def explore(
     depth = 0
     while frontier:
         if depth >= max_depth:
-            # A removed pod is never expanded (see the module docstring): the bound cuts nothing there.
-            result.cut_depth += sum(1 for _, s, evs, _ in frontier if evs and s.stage is not PStage.REMOVED)
-            if graph is not None:
-                for idx, s, evs, _ in frontier:
-                    if evs and s.stage is not PStage.REMOVED:
+            for idx, s, evs, _ in frontier:
+                # A removed pod is never expanded (see the module docstring): the bound cuts nothing there.
+                if evs and s.stage is not PStage.REMOVED:
+                    result.cut_depth += 1
+                    if graph is not None:
                         graph.mark_unexpanded(idx)
             break
         nxt_frontier: list[tuple[int, PodState, list[Event], int]] = []

@@ -247,7 +247,7 @@ def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> 
                 status["message"] = s.message
         else:
             statuses = [_cached_status(plan, cp, c) for cp, c in zip(plan.containers, s.ctrs, strict=True)]
-        generated = _generated_conditions(plan, spec, statuses, str(s.phase), finished, s.gates)
+        generated = _generated_conditions(plan, spec, statuses, str(s.phase), finished, s.synced_conditions)
         for ctype, g in zip(_CONDITION_ORDER, generated, strict=True):
             status_ = "False" if ctype == "Ready" and s.not_ready_marked else g.status  # MarkPodsNotReady
             conditions.append(_condition(ctype, status_, g.reason, g.message, now, prev_conditions))

@@ -978,9 +978,10 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
     pod = load_pod(args.pod_file)
     plan = compile_plan(pod)
     graph: StateGraph | None = None
+    graph_format = ""
     if args.graph is not None:
-        fmt = _GRAPH_FORMATS.get(Path(args.graph).suffix.lower())
-        if fmt is None:
+        graph_format = _GRAPH_FORMATS.get(Path(args.graph).suffix.lower(), "")
+        if not graph_format:
             sys.stderr.write(
                 f"podfsm: error: --graph {args.graph}: the file name must end in one of "
                 f"{', '.join(_GRAPH_FORMATS)} (the format is taken from it)\n"
@@ -1018,7 +1019,7 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
     drawn = ""
     if graph is not None:
         try:
-            data = render(graph.diagram(result, plan), _GRAPH_FORMATS[Path(args.graph).suffix.lower()])
+            data = render(graph.diagram(result, plan), graph_format)
             Path(args.graph).write_bytes(data)
         except (GraphvizMissing, OSError) as e:
             sys.stderr.write(f"podfsm: error: --graph {args.graph}: {e}\n")
