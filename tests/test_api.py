@@ -18,7 +18,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from podfsm.api import Pod, SpecError, apply_defaults, default_image_pull_policy, validate_pod
+from podfsm.api import (
+    Pod,
+    SpecError,
+    apply_defaults,
+    default_image_pull_policy,
+    is_rfc3339,
+    validate_pod,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "status" / "pods.json"
 
@@ -723,3 +730,170 @@ def test_duplicate_name_across_init_and_regular_containers_is_rejected() -> None
 def test_validate_pod_accepts_valid_pods(spec: dict[str, Any]) -> None:
     """Sidecars may carry probes, readiness successThreshold may exceed 1, and valid pods pass."""
     validate_pod(Pod.from_api({"spec": spec}))
+
+
+# ---------------------------------------------------------------------------------------------
+# Timestamps (metav1.Time: Go's time.RFC3339) and integer ranges, rejected with the field path
+# ---------------------------------------------------------------------------------------------
+
+TIME_MESSAGE = "Input should be an RFC 3339 date-time such as 2026-11-23T10:06:00Z"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-23T10:06:00Z",
+        "2026-11-23T10:06:00.5Z",
+        "2026-11-23T10:06:00.123456789Z",
+        "2026-11-23T10:06:00+05:30",
+        "2026-11-23T10:06:00-08:00",
+        "2024-02-29T23:59:59Z",
+    ],
+)
+def test_rfc3339_accepts_what_metav1_time_parses(text: str) -> None:
+    """A date, T, a time (fractional seconds allowed) and Z or ±hh:mm is an RFC 3339 date-time."""
+    assert is_rfc3339(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-23",
+        "2026-11-23T10:06:00",
+        "2026-11-23 10:06:00Z",
+        "2026-11-23t10:06:00Z",
+        "2026-11-23T10:06:00z",
+        "2026-11-23T10:06Z",
+        "2026-11-23T24:00:00Z",
+        "2026-11-23T10:06:60Z",
+        "2026-02-29T00:00:00Z",
+        "2026-13-01T00:00:00Z",
+        "2026-11-23T10:06:00+24:00",
+        "2026-11-23T10:06:00+0530",
+        "2026-11-23T10:06:00.Z",
+        "0001-01-01T00:00:00+01:00",
+        "20261123T100600Z",
+        "2026-W47-1T10:06:00Z",
+        "\u0662\u0660\u0662\u0666-11-23T10:06:00Z",
+        "",
+        "yesterday",
+    ],
+)
+def test_rfc3339_refuses_dates_partial_times_and_out_of_range_fields(text: str) -> None:
+    """What Python's fromisoformat takes but Go's RFC 3339 parser does not is refused."""
+    assert not is_rfc3339(text)
+
+
+def _pod_with(meta: dict[str, Any] | None = None, status: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "metadata": {"name": "p", **(meta or {})},
+        "spec": {"containers": [{"name": "c"}]},
+        "status": status or {},
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "loc"),
+    [
+        pytest.param(
+            _with_status({"lastState": {"terminated": {"exitCode": 1, "finishedAt": "yesterday"}}}),
+            ("status", "containerStatuses", 0, "lastState", "terminated", "finishedAt"),
+            id="lastState finishedAt",
+        ),
+        pytest.param(
+            _with_status({"state": {"terminated": {"exitCode": 1, "startedAt": "2026-11-23"}}}),
+            ("status", "containerStatuses", 0, "state", "terminated", "startedAt"),
+            id="terminated startedAt date only",
+        ),
+        pytest.param(
+            _with_status({"state": {"running": {"startedAt": "2026-11-23 10:00:00"}}}),
+            ("status", "containerStatuses", 0, "state", "running", "startedAt"),
+            id="running startedAt with a space",
+        ),
+        pytest.param(
+            _pod_with(meta={"deletionTimestamp": "soon"}),
+            ("metadata", "deletionTimestamp"),
+            id="deletionTimestamp",
+        ),
+        pytest.param(
+            _pod_with(meta={"creationTimestamp": "2026-13-01T00:00:00Z"}),
+            ("metadata", "creationTimestamp"),
+            id="creationTimestamp month 13",
+        ),
+        pytest.param(
+            _pod_with(
+                status={"conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "x"}]}
+            ),
+            ("status", "conditions", 0, "lastTransitionTime"),
+            id="condition lastTransitionTime",
+        ),
+        pytest.param(
+            _pod_with(status={"conditions": [{"type": "Ready", "status": "True", "lastProbeTime": ""}]}),
+            ("status", "conditions", 0, "lastProbeTime"),
+            id="condition lastProbeTime empty",
+        ),
+        pytest.param(_pod_with(status={"startTime": "10:00"}), ("status", "startTime"), id="startTime"),
+    ],
+)
+def test_unparseable_timestamps_are_rejected_with_the_field_path(
+    data: dict[str, Any], loc: tuple[str | int, ...]
+) -> None:
+    """A time metav1.Time cannot parse fails validation at its field, not later in the oracle."""
+    with pytest.raises(ValidationError) as info:
+        Pod.from_api(data)
+    [error] = info.value.errors()
+    assert (error["loc"], error["type"], error["msg"]) == (loc, "rfc3339", TIME_MESSAGE)
+
+
+def test_null_and_valid_timestamps_are_kept_verbatim() -> None:
+    """``null`` (an unset metav1.Time) and valid times load unchanged, so the round trip is lossless."""
+    data = _pod_with(
+        meta={"creationTimestamp": None, "deletionTimestamp": "2026-11-23T10:06:00.5+01:00"},
+        status={"startTime": "2026-11-23T10:00:00Z"},
+    )
+    assert Pod.from_api(data).to_api() == data
+
+
+@pytest.mark.parametrize(
+    ("data", "loc", "message"),
+    [
+        pytest.param(
+            _with_status({"restartCount": -1}),
+            ("status", "containerStatuses", 0, "restartCount"),
+            "Input should be greater than or equal to 0",
+            id="restartCount negative",
+        ),
+        pytest.param(
+            _with_status({"restartCount": 2**31}),
+            ("status", "containerStatuses", 0, "restartCount"),
+            "Input should be less than or equal to 2147483647",
+            id="restartCount over int32",
+        ),
+        pytest.param(
+            _with_status({"state": {"terminated": {"exitCode": -(2**31) - 1}}}),
+            ("status", "containerStatuses", 0, "state", "terminated", "exitCode"),
+            "Input should be greater than or equal to -2147483648",
+            id="exitCode under int32",
+        ),
+        pytest.param(
+            {"spec": {"containers": [{"name": "c"}], "terminationGracePeriodSeconds": 2**63}},
+            ("spec", "terminationGracePeriodSeconds"),
+            "Input should be less than or equal to 9223372036854775807",
+            id="grace period over int64",
+        ),
+        pytest.param(
+            {"spec": {"containers": [{"name": "c", "readinessProbe": {"periodSeconds": 2**31}}]}},
+            ("spec", "containers", 0, "readinessProbe", "periodSeconds"),
+            "Input should be less than or equal to 2147483647",
+            id="probe period over int32",
+        ),
+    ],
+)
+def test_integers_out_of_their_go_type_range_are_rejected(
+    data: dict[str, Any], loc: tuple[str | int, ...], message: str
+) -> None:
+    """restartCount is non-negative and every integer fits its Go type (int32 or int64), as the API server decodes."""
+    with pytest.raises(ValidationError) as info:
+        Pod.from_api(data)
+    [error] = info.value.errors()
+    assert (error["loc"], error["msg"]) == (loc, message)

@@ -45,7 +45,7 @@ from podfsm.events import Event, events_from_script
 from podfsm.loader import load_documents, load_pods, read_text
 from podfsm.node import NodeConfig, NState, Taint
 from podfsm.pod import PStage
-from podfsm.simulator import Simulator, Step, load_pod
+from podfsm.simulator import Simulator, Step, load_pod, loads_pod
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -351,13 +351,14 @@ def test_memory_pressure_node_condition_and_events() -> None:
 
 
 def test_memory_pressure_persisting_evicts_guaranteed_last() -> None:
-    """If the pressure persists, db (Guaranteed) goes 10 s after api, and nothing is evicted twice."""
+    """Lasting pressure: db goes 10 s after api, nothing twice; the six rounds' EvictionThresholdMet are one Event, count 6."""
     manifest, script = _example("memory-pressure")
     sim = ClusterSimulator(load_pods(manifest))
-    sim.run(_script(script)[:12])  # up to the pressure's start, t=60
+    sim.run(_script(script)[:12])  # up to the first round after the pressure's start, t=70
     sim.apply({"event": "tick", "seconds": 60})
     assert evictions(sim) == [(60, "cache"), (70, "api"), (80, "db")]
-    assert [e.reason for e in sim.history[-1].node_events].count("EvictionThresholdMet") == 6
+    (met,) = [e for e in sim.history[-1].node_events if e.reason == "EvictionThresholdMet"]
+    assert (met.count, met.first, met.t) == (6, 80, 130)
 
 
 def test_pressure_end_stops_evictions() -> None:
@@ -968,7 +969,10 @@ def test_gate_flipped_while_the_kubelet_is_silent_shows_when_it_is_back() -> Non
             {"event": "tick", "seconds": 10},
         ]
     )
-    conds = lambda: {c["type"]: c["status"] for c in sim.pods["web"]["status"]["conditions"]}  # noqa: E731
+
+    def conds() -> dict[str, str]:
+        return {c["type"]: c["status"] for c in sim.pods["web"]["status"]["conditions"]}
+
     assert conds()["Ready"] == "True"
     sim.apply({"event": "pod_condition", "type": "example.com/lb", "status": "False"})
     assert conds()["example.com/lb"] == "False" and conds()["Ready"] == "True"  # no kubelet sync yet
@@ -978,7 +982,7 @@ def test_gate_flipped_while_the_kubelet_is_silent_shows_when_it_is_back() -> Non
 
 def test_pod_condition_on_a_removed_pod_is_illegal() -> None:
     """Once the object is gone there is nothing to patch: IllegalTransition naming the rule."""
-    sim = Simulator(load_pod(GATED_POD))
+    sim = Simulator(loads_pod(GATED_POD))
     sim.apply({"event": "delete"})  # unscheduled: removed at once
     with pytest.raises(IllegalTransition, match="nothing to patch"):
         sim.apply({"event": "pod_condition", "type": "example.com/lb", "status": "True"})

@@ -5,6 +5,9 @@ The allowed reasons are the ones Kubernetes uses (k8s-semantics.md §3.3): image
 from ``pkg/kubelet/images/types.go``, create/start failures from ``kuberuntime_container.go``
 and containerd, terminated reasons ``Completed`` (exit 0), ``Error`` (non-zero) and
 ``OOMKilled`` from the CRI runtime; exit codes are 0..255.
+
+Constructing an event validates it exactly as a script's step is validated (``Tick(seconds=-5)``
+raises the ``ManifestError`` a script gets); a tick is at most ``MAX_TICK_SECONDS`` (2**31 - 1 s).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import podfsm.events
 from podfsm.errors import ManifestError
 from podfsm.events import (
     EVENT_TYPES,
+    MAX_TICK_SECONDS,
     ContainerExited,
     ContainerStarted,
     ContainerStartFailed,
@@ -441,3 +445,130 @@ def test_events_from_script_rejects_other_shapes(docs: list[Any]) -> None:
     """Anything but a list of events or {events: [...]} is a ManifestError naming the script."""
     with pytest.raises(ManifestError, match=r"^s\.yaml: "):
         events_from_script(docs, "s.yaml")
+
+
+# ---------------------------------------------------------------------------------------------
+# Construction validates, exactly as a script's step is validated
+# ---------------------------------------------------------------------------------------------
+
+# (id, constructor call, the mapping a script would give for it)
+BAD_CONSTRUCTIONS: list[tuple[str, Any, dict[str, Any]]] = [
+    ("tick-negative", lambda: Tick(seconds=-5), {"event": "tick", "seconds": -5}),
+    ("tick-str", lambda: Tick(seconds="5"), {"event": "tick", "seconds": "5"}),
+    ("tick-bool", lambda: Tick(seconds=True), {"event": "tick", "seconds": True}),
+    ("tick-float", lambda: Tick(seconds=1.5), {"event": "tick", "seconds": 1.5}),
+    ("tick-huge", lambda: Tick(3 * 10**11), {"event": "tick", "seconds": 3 * 10**11}),
+    ("tick-10e20", lambda: Tick(10**20), {"event": "tick", "seconds": 10**20}),
+    (
+        "exit-code-huge",
+        lambda: ContainerExited(container="a", exit_code=10**20),
+        {"event": "container_exited", "container": "a", "exit_code": 10**20},
+    ),
+    (
+        "exit-code-negative",
+        lambda: ContainerExited("a", -1),
+        {"event": "container_exited", "container": "a", "exit_code": -1},
+    ),
+    (
+        "exit-code-str",
+        lambda: ContainerExited("a", "1"),
+        {"event": "container_exited", "container": "a", "exit_code": "1"},
+    ),
+    ("schedule-node-none", lambda: Schedule(node=None), {"event": "schedule", "node": None}),
+    ("schedule-node-empty", lambda: Schedule(node=""), {"event": "schedule", "node": ""}),
+    (
+        "schedule-images-str",
+        lambda: Schedule("n", "nginx"),
+        {"event": "schedule", "node": "n", "images": "nginx"},
+    ),
+    ("delete-negative", lambda: Delete(-1), {"event": "delete", "grace_period_seconds": -1}),
+    ("delete-huge", lambda: Delete(2**31), {"event": "delete", "grace_period_seconds": 2**31}),
+    ("delete-str", lambda: Delete("30"), {"event": "delete", "grace_period_seconds": "30"}),
+    ("container-int", lambda: ImagePulled(7), {"event": "image_pulled", "container": 7}),
+    ("pod-int", lambda: Evict(pod=3), {"event": "evict", "pod": 3}),
+    (
+        "probe-kind",
+        lambda: ProbeResult("a", "Liveness", "failure"),
+        {"event": "probe", "container": "a", "probe": "Liveness", "result": "failure"},
+    ),
+    ("heartbeat-str", lambda: NodeHeartbeat(ready="true"), {"event": "node_heartbeat", "ready": "true"}),
+    (
+        "pod-condition-yaml-bool",
+        lambda: PodCondition(type="x.io/a", status=True),
+        {"event": "pod_condition", "type": "x.io/a", "status": True},
+    ),
+    (
+        "completed-nonzero",
+        lambda: ContainerExited("a", 1, "Completed"),
+        {"event": "container_exited", "container": "a", "exit_code": 1, "reason": "Completed"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("build", "data"), [pytest.param(b, d, id=i) for i, b, d in BAD_CONSTRUCTIONS])
+def test_constructor_validates_as_a_script_does(build: Any, data: dict[str, Any]) -> None:
+    """Building an event with bad values raises ManifestError (a ValueError) with the very message a script gets."""
+    with pytest.raises(ManifestError) as built:
+        build()
+    with pytest.raises(ManifestError) as parsed:
+        event_from_dict(data)
+    assert isinstance(built.value, ValueError)
+    assert str(built.value) == str(parsed.value)
+    with pytest.raises(ManifestError) as scripted:
+        events_from_script([[data]], "script.yaml")
+    assert str(scripted.value) == f"script.yaml: step 1: {built.value}"
+
+
+def test_tick_bound_is_int32_and_says_so() -> None:
+    """A tick is at most 2**31 - 1 s (the longest timer a pod can set); the message names the bound."""
+    assert Tick(MAX_TICK_SECONDS).seconds == 2**31 - 1
+    with pytest.raises(ManifestError) as exc:
+        Tick(MAX_TICK_SECONDS + 1)
+    assert str(exc.value) == (
+        "seconds: must be at most 2147483647 (2**31 - 1 s, about 68 years) per tick (got 2147483648)"
+    )
+
+
+def test_a_list_of_images_becomes_a_tuple() -> None:
+    """Schedule(images=[...]) stores a tuple: the event stays hashable and equal to the script's."""
+    event = Schedule("n", ["a", "b"])  # type: ignore[arg-type]
+    assert event.images == ("a", "b") and hash(event) == hash(Schedule("n", ("a", "b")))
+    assert event == event_from_dict({"event": "schedule", "node": "n", "images": ["a", "b"]})
+
+
+def test_validated_events_stay_frozen_with_python_reprs() -> None:
+    """Validation on construction keeps events frozen, hashable, and their repr evaluable."""
+    event = ContainerExited("app", 137, "OOMKilled", pod="web")
+    assert eval(repr(event), vars(podfsm.events)) == event
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        event.exit_code = 1  # type: ignore[misc]
+    assert dataclasses.replace(event, exit_code=1, reason=None) == ContainerExited("app", 1, pod="web")
+    with pytest.raises(ManifestError, match=r"^exit_code: "):
+        dataclasses.replace(event, exit_code=256)
+
+
+def test_event_from_dict_does_not_read_type_hints_per_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    """event_from_dict and construction use per-class field checks computed once (get_type_hints is slow)."""
+    for data in (d for _, d, _ in VALID):
+        event_from_dict(data)  # every class's checks are built
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("get_type_hints called again")
+
+    monkeypatch.setattr(podfsm.events, "get_type_hints", forbidden)
+    for _, data, expected in VALID:
+        assert event_from_dict(data) == expected
+
+
+def test_strategies_candidates_construct_valid_events() -> None:
+    """Hypothesis strategies' candidates are valid events, including a tick at the bound (no tick beyond it)."""
+    from podfsm import strategies
+    from podfsm.api import Pod
+    from podfsm.engine import compile_plan, enabled_events, initial
+
+    plan = compile_plan(Pod.from_api({"spec": {"containers": [{"name": "app", "image": "app:1"}]}}))
+    s = initial(plan)
+    ticks = [e for e in strategies.candidates(plan, s, [Tick(MAX_TICK_SECONDS)]) if isinstance(e, Tick)]
+    assert Tick(MAX_TICK_SECONDS) in ticks and all(t.seconds <= MAX_TICK_SECONDS for t in ticks)
+    for event in strategies.candidates(plan, s, enabled_events(plan, s)):
+        assert event_from_dict(event_to_dict(event)) == event

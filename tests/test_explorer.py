@@ -17,9 +17,10 @@ from podfsm.api import Pod
 from podfsm.cli import main
 from podfsm.engine import compile_plan, enabled_events, initial, step
 from podfsm.events import Event, Tick, event_from_dict
-from podfsm.explorer import MODELS, explore, state_key
+from podfsm.explorer import MODELS, PROGRESS_EVERY, Progress, explore, state_key
 from podfsm.invariants import Kind, Property
 from podfsm.simulator import Simulator
+from podfsm.verify import ProgressLine
 
 # (stored states, transitions, greatest depth) per configuration, with the model's bounds and
 # check=False. Change deliberately: a new count means the model's reachable behaviour changed
@@ -147,13 +148,29 @@ def test_counterexample_is_shortest_and_replays() -> None:
     assert steps[-1].pod["status"]["containerStatuses"][0]["restartCount"] == 2
 
 
-def test_unreached_sometimes_property_is_reported() -> None:
-    """A sometimes property that applies but has no witness within the bounds is a violation with an empty script."""
+def test_sometimes_property_not_reached_within_the_bounds_is_no_violation() -> None:
+    """A sometimes property that applies but has no witness in a search a bound cut is 'not reached', not a violation."""
     prop = invariants.get("reaches-failed")
     r = explore(_plan(MODELS["single-never"].pod), max_depth=1, max_restarts=0, props=[prop])
-    assert r.violation is not None and r.violation.prop is prop and r.violation.script == []
+    assert not r.complete and r.violation is None
+    assert r.sometimes["reaches-failed"] is False and r.not_reached == ["reaches-failed"]
     r = explore(_plan(MODELS["single-never"].pod), max_depth=8, max_restarts=0, props=[prop])
-    assert r.violation is None and r.sometimes["reaches-failed"] is True
+    assert r.violation is None and r.sometimes["reaches-failed"] is True and r.not_reached == []
+
+
+def test_sometimes_property_unreachable_in_a_complete_search_is_a_violation() -> None:
+    """When no bound cut the search, a sometimes property no state satisfies is a violation (nothing reachable does)."""
+
+    def never(o: invariants.Obs) -> bool:
+        """Holds if the pod is in a phase that does not exist."""
+        return o.phase == "Sleeping"
+
+    prop = Property("test-never", Kind.SOMETIMES, "t", "test", never)
+    m = MODELS["deadline"]
+    r = explore(_plan(m.pod), max_depth=60, max_restarts=m.max_restarts, props=[prop])
+    assert r.complete and r.not_reached == []
+    assert r.violation is not None and r.violation.prop is prop and r.violation.script == []
+    assert "the search was complete" in r.violation.where
 
 
 def test_sometimes_property_that_does_not_apply_is_not_required() -> None:
@@ -189,18 +206,81 @@ def test_checks_are_counted_per_property() -> None:
     assert r.checks["phase-graph"] == r.transitions
 
 
-def test_progress_bar_only_on_a_tty() -> None:
-    """The progress bar goes to the given stream only when it is a TTY."""
+def test_progress_reports_logical_counts_only() -> None:
+    """The progress callback gets growing logical counts (states, transitions, depth, frontier), the same every run,
+    and does not change the result."""
+    seen: list[Progress] = []
+    m = MODELS["single-always"]
+    r = explore(
+        _plan(m.pod), max_depth=m.max_depth, max_restarts=m.max_restarts, check=False, progress=seen.append
+    )
+    again: list[Progress] = []
+    explore(
+        _plan(m.pod), max_depth=m.max_depth, max_restarts=m.max_restarts, check=False, progress=again.append
+    )
+    assert seen == again and len(seen) > m.max_depth  # at least once per depth
+    assert [p.states for p in seen] == sorted(p.states for p in seen)
+    assert all(p.frontier_done % PROGRESS_EVERY == 0 and p.frontier_done < p.frontier for p in seen)
+    assert (r.states, r.transitions, r.depth) == EXPECTED["single-always"]
 
-    class Tty(io.StringIO):
-        def isatty(self) -> bool:
-            return True
 
-    quiet, tty = io.StringIO(), Tty()
-    explore(_plan(ALWAYS_POD), max_depth=14, max_restarts=3, check=False, progress=quiet)
-    explore(_plan(ALWAYS_POD), max_depth=14, max_restarts=3, check=False, progress=tty)
-    assert quiet.getvalue() == ""
-    assert "states/s" in tty.getvalue() and tty.getvalue().startswith("\r")
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class _Clock:
+    """A fake monotonic clock: each reading is ``step`` seconds after the previous one."""
+
+    def __init__(self, step: float) -> None:
+        self.now = 0.0
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def _report(line: ProgressLine, n: int) -> None:
+    for i in range(n):
+        line(
+            Progress(states=1000 * (i + 1), transitions=1500 * (i + 1), depth=i, frontier_done=0, frontier=10)
+        )
+
+
+def test_progress_line_waits_then_prints_plain_lines_off_a_tty() -> None:
+    """Off a TTY nothing is printed in the first 3 s, then one plain line every 3 s, of logical counts only."""
+    out = io.StringIO()
+    line = ProgressLine(out, clock=_Clock(1.0))  # each report is 1 s after the previous one
+    _report(line, 10)
+    line.close()
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "explored 3,000 states, 4,500 transitions, depth 2, frontier 0/10",
+        "explored 6,000 states, 9,000 transitions, depth 5, frontier 0/10",
+        "explored 9,000 states, 13,500 transitions, depth 8, frontier 0/10",
+    ]
+    assert "\r" not in out.getvalue()
+
+
+def test_progress_line_overwrites_itself_on_a_tty() -> None:
+    """On a TTY each report redraws one line with \\r, and close() clears it."""
+    out = _Tty()
+    line = ProgressLine(out, clock=_Clock(1.0))
+    _report(line, 7)
+    line.close()
+    text = out.getvalue()
+    assert "\n" not in text and text.startswith("\rexplored 3,000 states") and text.endswith("\r")
+    assert text.count("explored") == 2
+
+
+def test_quick_search_prints_no_progress() -> None:
+    """A search shorter than 3 s writes nothing, whatever the stream."""
+    out = _Tty()
+    line = ProgressLine(out)
+    explore(_plan(ALWAYS_POD), max_depth=6, max_restarts=1, check=False, progress=line)
+    line.close()
+    assert out.getvalue() == ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,6 +343,42 @@ def test_cli_explore_unknown_property_exits_2(tmp_path: Path, capsys: pytest.Cap
     """--property with an unknown name is an input error naming the available properties."""
     code = main(["explore", _pod_file(tmp_path, ALWAYS_POD), "--property", "nope"])
     assert code == 2 and "available=" in capsys.readouterr().err
+
+
+def test_cli_explore_reports_sometimes_not_reached_and_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sometimes property not reached within a small --max-depth is reported NOT REACHED, not violated: exit 0."""
+    code = main(["explore", _pod_file(tmp_path, MODELS["single-never"].pod), "--max-depth", "2"])
+    out = capsys.readouterr()
+    assert code == 0 and out.err == ""
+    assert "reaches-running: NOT REACHED (within --max-depth 2)\n" in out.out
+    assert "violated" not in out.out and "script.yaml" not in out.out
+    last = out.out.splitlines()[-1]
+    assert last.startswith("result: no violation;") and "NOT REACHED within --max-depth 2" in last
+    assert "which is not a violation" in last
+
+
+def test_cli_explore_json_lists_not_reached(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """-o json lists the sometimes properties not reached within the bounds, with no violation."""
+    code = main(
+        ["explore", _pod_file(tmp_path, MODELS["single-never"].pod), "--max-depth", "2", "-o", "json"]
+    )
+    record = json.loads(capsys.readouterr().out)
+    assert code == 0 and record["violation"] is None and "reaches-running" in record["not_reached"]
+    assert record["sometimes"]["reaches-running"] is False
+
+
+def test_cli_explore_quiet_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--quiet is accepted and the output is the same as without it."""
+    pod = _pod_file(tmp_path, MODELS["single-never"].pod)
+    assert main(["explore", pod, "--max-depth", "4", "-o", "json"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert main(["explore", pod, "--max-depth", "4", "-o", "json", "--quiet"]) == 0
+    quiet = json.loads(capsys.readouterr().out)
+    for record in (plain, quiet):
+        del record["seconds"], record["states_per_second"]
+    assert plain == quiet
 
 
 def test_events_in_scripts_parse_back() -> None:

@@ -64,7 +64,7 @@ def test_active_deadline_fails_pod_after_kill() -> None:
     assert status["message"] == "Pod was active on the node longer than the specified deadline"
     assert statuses(sim)["a"]["state"]["terminated"]["exitCode"] == 137
     # printPod: status.reason, then overridden by the killed container's terminated reason
-    assert sim.columns().status == "Error"
+    assert sim.columns.status == "Error"
 
 
 def test_deadline_terminate_pod_marks_unstarted_containers_unknown() -> None:
@@ -399,7 +399,7 @@ def test_deletion_stops_liveness_keeps_readiness() -> None:
     }
     sim = sim_of(spec)
     run(sim, *STARTED, {"event": "probe", "container": "a", "probe": "readiness", "result": "success"})
-    assert sim.columns().ready == "1/1"
+    assert sim.columns.ready == "1/1"
     run(sim, {"event": "delete"})
     _illegal(
         sim, {"event": "probe", "container": "a", "probe": "liveness", "result": "failure"}, "has stopped"
@@ -409,13 +409,13 @@ def test_deletion_stops_liveness_keeps_readiness() -> None:
         {"event": "tick", "seconds": 10},
         {"event": "probe", "container": "a", "probe": "readiness", "result": "failure"},
     )
-    assert sim.columns().ready == "1/1"  # failureThreshold 2: one failure changes nothing yet
+    assert sim.columns.ready == "1/1"  # failureThreshold 2: one failure changes nothing yet
     run(
         sim,
         {"event": "tick", "seconds": 10},
         {"event": "probe", "container": "a", "probe": "readiness", "result": "failure"},
     )
-    assert (sim.columns().status, sim.columns().ready) == ("Terminating", "0/1")
+    assert (sim.columns.status, sim.columns.ready) == ("Terminating", "0/1")
     assert {c["type"]: c["status"] for c in sim.pod["status"]["conditions"]}["Ready"] == "False"
 
 
@@ -438,7 +438,7 @@ def test_post_start_failure_kills_and_restarts() -> None:
         {"event": "container_started", "container": "a"},
         {"event": "hook_finished", "container": "a", "hook": "postStart", "result": "success"},
     )
-    assert sim.columns().status == "Running" and sim.columns().restarts == 1
+    assert sim.columns.status == "Running" and sim.columns.restarts == 1
 
 
 def test_evict_adds_disruption_target() -> None:
@@ -451,7 +451,7 @@ def test_evict_adds_disruption_target() -> None:
         "EvictionByEvictionAPI",
     )
     assert sim.pod["status"]["conditions"][0]["type"] == "DisruptionTarget"
-    assert sim.columns().status == "Terminating"
+    assert sim.columns.status == "Terminating"
 
 
 @pytest.mark.parametrize(

@@ -439,3 +439,144 @@ def test_error_in_later_yaml_document_names_the_document(tmp_path: Path) -> None
     )
     message = _load_error(tmp_path, "pods.yaml", text)
     assert message.startswith(f'{tmp_path / "pods.yaml"} (document 2): Pod "b": spec.containers[0].image: ')
+
+
+# ---------------------------------------------------------------------------------------------
+# Malformed objects and workloads: one line with the field path, never a TypeError
+# ---------------------------------------------------------------------------------------------
+
+_TEMPLATE = {"spec": {"containers": [{"name": "c"}]}}
+_DEPLOYMENT_SPEC = {"template": _TEMPLATE}
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        pytest.param(
+            {"kind": {"a": 1}, "metadata": {"name": "x"}},
+            "object \"x\": kind: Input should be a valid string (got {'a': 1})",
+            id="kind a mapping",
+        ),
+        pytest.param(
+            {"kind": ["Pod"], "spec": {}},
+            "object: kind: Input should be a valid string (got ['Pod'])",
+            id="kind a list",
+        ),
+        pytest.param({"kind": 5}, "object: kind: Input should be a valid string (got 5)", id="kind a number"),
+        pytest.param(
+            {"kind": "Pod", "metadata": [1], "spec": _TEMPLATE["spec"]},
+            "Pod: metadata: Input should be a valid dictionary or instance of ObjectMeta (got [1])",
+            id="Pod metadata a list",
+        ),
+        pytest.param(
+            {"kind": "Deployment", "metadata": [1], "spec": _DEPLOYMENT_SPEC},
+            "Deployment: metadata: Input should be a valid dictionary (got [1])",
+            id="workload metadata a list",
+        ),
+        pytest.param(
+            {"kind": "Deployment", "metadata": "web", "spec": _DEPLOYMENT_SPEC},
+            "Deployment: metadata: Input should be a valid dictionary (got 'web')",
+            id="workload metadata a string",
+        ),
+        pytest.param(
+            {"kind": "Deployment", "metadata": {"name": {"a": 1}}, "spec": _DEPLOYMENT_SPEC},
+            "Deployment: metadata.name: Input should be a valid string (got {'a': 1})",
+            id="workload name a mapping",
+        ),
+        pytest.param(
+            {"kind": "Deployment", "metadata": {"name": "d", "namespace": 3}, "spec": _DEPLOYMENT_SPEC},
+            'Deployment "d": metadata.namespace: Input should be a valid string (got 3)',
+            id="workload namespace a number",
+        ),
+        pytest.param(
+            {
+                "kind": "Deployment",
+                "metadata": {"name": "d"},
+                "spec": {"template": {**_TEMPLATE, "metadata": "x"}},
+            },
+            "Deployment \"d\": spec.template.metadata: Input should be a valid dictionary (got 'x')",
+            id="template metadata a string",
+        ),
+        pytest.param(
+            {"kind": "Deployment", "metadata": {"name": "d"}, "spec": {"template": [1, 2]}},
+            'Deployment "d": spec.template: Input should be a valid dictionary (got [1, 2])',
+            id="template a list",
+        ),
+        pytest.param(
+            {"kind": "StatefulSet", "metadata": {"name": "d"}, "spec": "x"},
+            "StatefulSet \"d\": spec: Input should be a valid dictionary (got 'x')",
+            id="workload spec a string",
+        ),
+        pytest.param(
+            {"kind": "Deployment", "metadata": {"name": "d"}, "spec": {"template": {"spec": [1]}}},
+            'Deployment "d": spec.template.spec: Input should be a valid dictionary (got [1])',
+            id="template spec a list",
+        ),
+        pytest.param(
+            {"kind": "CronJob", "metadata": {"name": "c"}, "spec": {"jobTemplate": "x"}},
+            "CronJob \"c\": spec.jobTemplate: Input should be a valid dictionary (got 'x')",
+            id="CronJob jobTemplate a string",
+        ),
+        pytest.param(
+            {
+                "kind": "Job",
+                "metadata": {"name": "j"},
+                "spec": {"template": {"spec": {"restartPolicy": {"a": 1}}}},
+            },
+            'Job "j": spec.template.spec.restartPolicy: Required value: must be "OnFailure" or "Never"'
+            " (got {'a': 1}) (ValidateJobSpec)",
+            id="Job restartPolicy a mapping",
+        ),
+        pytest.param(
+            {
+                "kind": "Deployment",
+                "metadata": {"name": "d"},
+                "spec": {"template": {"spec": {"restartPolicy": []}}},
+            },
+            'Deployment "d": spec.template.spec.restartPolicy: Unsupported value: []: supported values: "Always"'
+            " (ValidatePodTemplateSpecForReplicaSet)",
+            id="Deployment restartPolicy a list",
+        ),
+        pytest.param(
+            {"kind": "List", "items": [["a"]]},
+            "items[0]: expected a Kubernetes object (a mapping), got list",
+            id="List item a list",
+        ),
+        pytest.param(
+            {"kind": "Pod", "metadata": {"name": "a\nb\x1b[31m\u202e"}, "spec": {}},
+            'Pod "a\\nb\\x1b[31m\\u202e": spec.containers: Required value',
+            id="name with control characters is escaped",
+        ),
+        pytest.param(
+            {
+                "kind": "Pod",
+                "metadata": {"name": "p"},
+                "spec": {"containers": [{"name": "c", "x\ny": {}}]},
+                "z": 1,
+            },
+            None,
+            id="unknown fields are kept, not an error",
+        ),
+        pytest.param(
+            {
+                "kind": "Pod",
+                "metadata": {"name": "p"},
+                "spec": {"containers": [{"name": "c", "image": ["x" * 500]}]},
+            },
+            'Pod "p": spec.containers[0].image: Input should be a valid string (got '
+            f"['{'x' * 37}...{'x' * 38}'])",
+            id="long values are shortened",
+        ),
+    ],
+)
+def test_malformed_objects_give_the_field_path(
+    tmp_path: Path, doc: dict[str, Any], expected: str | None
+) -> None:
+    """Wrongly typed kinds, metadata, templates and items give one line naming the field, never a TypeError."""
+    path = _write(tmp_path, "bad.json", json.dumps(doc))
+    if expected is None:
+        assert len(load_pods(path)) == 1
+        return
+    with pytest.raises(ManifestError) as info:
+        load_pods(path)
+    assert str(info.value) == f"{path}: {expected}"

@@ -6,19 +6,28 @@
   (k8s-semantics.md §2.2);
 * ``pod_conditions``: nil vs empty container statuses (§7);
 * ``should_restart``: a waiting container with ``lastState.terminated`` (§3.4);
-* ``pod_summary`` / ``reported_phase``: a terminal ``status.phase`` is sticky (§2.4).
+* ``pod_summary`` / ``reported_phase``: a terminal ``status.phase`` is sticky (§2.4);
+* malformed objects: every function raises ``ManifestError`` naming the field, never a raw
+  ``AttributeError`` / ``TypeError`` / ``KeyError``; ``should_restart`` on an unknown container
+  raises ``UnknownContainer``; an unreadable ``now`` is a ``ManifestError``.
 """
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 
 from podfsm.enums import PodPhase
+from podfsm.errors import ManifestError
 from podfsm.oracle import (
     Condition,
+    UnknownContainer,
     human_duration,
+    kubectl_columns,
     pod_conditions,
     pod_phase,
     pod_summary,
@@ -377,3 +386,209 @@ def test_pod_summary_uses_the_reported_phase() -> None:
     # kubectl's STATUS is printed from the object, independently of the phase podfsm reports.
     assert summary["status"] == "Failed"
     assert summary["ready"] == "1/1"
+
+
+# ---------------------------------------------------------------------------------------------
+# Malformed objects: typed errors naming the field, never a crash from deep inside
+# ---------------------------------------------------------------------------------------------
+
+_GOOD: dict[str, Any] = {
+    "metadata": {"name": "web"},
+    "spec": {
+        "restartPolicy": "Always",
+        "containers": [{"name": "app"}],
+        "initContainers": [{"name": "init"}],
+    },
+    "status": {
+        "phase": "Running",
+        "initContainerStatuses": [{"name": "init", "state": {"terminated": {"exitCode": 0}}}],
+        "containerStatuses": [
+            {
+                "name": "app",
+                "ready": False,
+                "restartCount": 4,
+                "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                "lastState": {
+                    "terminated": {"exitCode": 1, "reason": "Error", "finishedAt": "2026-11-23T10:00:00Z"}
+                },
+            }
+        ],
+    },
+}
+_NOW = "2026-11-23T10:00:30Z"
+
+
+def _broken(path: str, value: Any) -> dict[str, Any]:
+    """``_GOOD`` with the field at ``path`` (dots; ``[i]`` list items) set to ``value``, or removed if ``value`` is ``...``."""
+    pod = copy.deepcopy(_GOOD)
+    parts = [int(p) if p.isdigit() else p for p in path.replace("[", ".").replace("]", "").split(".")]
+    node: Any = pod
+    for part in parts[:-1]:
+        node = node[part]
+    if value is ...:
+        del node[parts[-1]]
+    else:
+        node[parts[-1]] = value
+    return pod
+
+
+ORACLE_CALLS: dict[str, Callable[[Any], object]] = {
+    "pod_phase": pod_phase,
+    "pod_conditions": pod_conditions,
+    "kubectl_columns": lambda pod: kubectl_columns(pod, now=_NOW),
+    "pod_summary": lambda pod: pod_summary(pod, now=_NOW),
+    "should_restart": lambda pod: should_restart(pod, "app"),
+    "reported_phase": reported_phase,
+}
+
+# (id, malformed pod, the field path the message must name)
+MALFORMED: list[tuple[str, Any, str]] = [
+    ("status-list", _broken("status", []), "status"),
+    ("status-list-item", _broken("status", [{"phase": "Running"}]), "status"),
+    ("status-string", _broken("status", "Running"), "status"),
+    ("metadata-string", _broken("metadata", "web"), "metadata"),
+    ("spec-list", _broken("spec", [{"name": "app"}]), "spec"),
+    ("containers-dict", _broken("spec.containers", {"name": "app"}), "spec.containers"),
+    ("containers-string", _broken("spec.containers", "app"), "spec.containers"),
+    ("container-statuses-string", _broken("status.containerStatuses", "app"), "status.containerStatuses"),
+    ("init-statuses-int", _broken("status.initContainerStatuses", 3), "status.initContainerStatuses"),
+    ("state-list", _broken("status.containerStatuses[0].state", []), "status.containerStatuses[0].state"),
+    (
+        "state-list-item",
+        _broken("status.containerStatuses[0].state", ["waiting"]),
+        "status.containerStatuses[0].state",
+    ),
+    (
+        "status-name-list",
+        _broken("status.initContainerStatuses[0].name", ["init"]),
+        "status.initContainerStatuses[0].name",
+    ),
+    ("status-entry-string", _broken("status.containerStatuses[0]", "app"), "status.containerStatuses[0]"),
+]
+
+
+@pytest.mark.parametrize("call", list(ORACLE_CALLS))
+@pytest.mark.parametrize(("pod", "field"), [pytest.param(p, f, id=i) for i, p, f in MALFORMED])
+def test_malformed_object_raises_manifest_error_naming_the_field(call: str, pod: Any, field: str) -> None:
+    """Every oracle function raises ManifestError naming the malformed field (and the pod, when its name
+    is readable), never a raw error."""
+    with pytest.raises(ManifestError) as exc:
+        ORACLE_CALLS[call](pod)
+    named = "" if field == "metadata" else 'Pod "web": '
+    assert str(exc.value).startswith(f"{named}{field}: "), str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("call", "pod", "field"),
+    [
+        pytest.param(
+            "kubectl_columns",
+            _broken("status.containerStatuses[0].restartCount", "4"),
+            "status.containerStatuses[0].restartCount",
+            id="restartCount-string",
+        ),
+        pytest.param(
+            "pod_summary",
+            _broken("status.containerStatuses[0].restartCount", "4"),
+            "status.containerStatuses[0].restartCount",
+            id="summary-restartCount-string",
+        ),
+        pytest.param(
+            "kubectl_columns",
+            _broken("status.containerStatuses[0].lastState.terminated.finishedAt", "yesterday"),
+            "status.containerStatuses[0].lastState.terminated.finishedAt",
+            id="finishedAt-not-a-time",
+        ),
+        pytest.param(
+            "kubectl_columns",
+            _broken("status.containerStatuses[0].state.waiting", ["CrashLoopBackOff"]),
+            "status.containerStatuses[0].state.waiting",
+            id="waiting-list",
+        ),
+        pytest.param(
+            "pod_conditions",
+            _broken("status.conditions", "Ready"),
+            "status.conditions",
+            id="conditions-string",
+        ),
+        pytest.param(
+            "pod_phase",
+            _broken("status.containerStatuses[0].name", 5),
+            "status.containerStatuses[0].name",
+            id="status-name-int",
+        ),
+        pytest.param(
+            "pod_phase",
+            _broken("status.initContainerStatuses[0].state.terminated.exitCode", "0"),
+            "status.initContainerStatuses[0].state.terminated.exitCode",
+            id="init-exitCode-string-phase",
+        ),
+        pytest.param(
+            "kubectl_columns",
+            _broken("status.initContainerStatuses[0].state.terminated.exitCode", "0"),
+            "status.initContainerStatuses[0].state.terminated.exitCode",
+            id="init-exitCode-string-columns",
+        ),
+        pytest.param(
+            "should_restart",
+            {
+                **_broken("status.containerStatuses[0].lastState.terminated.exitCode", True),
+                "spec": {**_GOOD["spec"], "restartPolicy": "OnFailure"},
+            },
+            "status.containerStatuses[0].lastState.terminated.exitCode",
+            id="exitCode-bool-onfailure",
+        ),
+    ],
+)
+def test_malformed_field_a_function_reads_names_it(call: str, pod: Any, field: str) -> None:
+    """A malformed field is reported, with its path, by the functions that read it."""
+    with pytest.raises(ManifestError) as exc:
+        ORACLE_CALLS[call](pod)
+    assert str(exc.value).startswith(f'Pod "web": {field}: '), str(exc.value)
+
+
+@pytest.mark.parametrize("call", list(ORACLE_CALLS))
+@pytest.mark.parametrize("pod", [None, 3, "pod.yaml", ["web"]], ids=["None", "int", "str", "list"])
+def test_not_a_pod_raises_manifest_error(call: str, pod: Any) -> None:
+    """Something that is neither a mapping nor a podfsm.Pod is a ManifestError saying what was given."""
+    with pytest.raises(ManifestError, match=r"^expected a v1 Pod as a mapping or a podfsm\.Pod \(got "):
+        ORACLE_CALLS[call](pod)
+
+
+def test_well_formed_pod_is_unaffected() -> None:
+    """The README's crash-looping pod still reads as before: the checks only add errors."""
+    assert pod_phase(_GOOD) == PodPhase.RUNNING
+    assert kubectl_columns(_GOOD, now=_NOW).restarts_display == "4 (30s ago)"
+    assert should_restart(_GOOD, "app") is True
+    assert pod_summary(_GOOD)["status"] == "CrashLoopBackOff"
+
+
+def test_oracle_reads_a_read_only_mapping() -> None:
+    """Any Mapping is a pod, not only a dict: the typed signature's Mapping[str, Any]."""
+    frozen = MappingProxyType({**_GOOD, "status": MappingProxyType(_GOOD["status"])})
+    assert pod_phase(frozen) == PodPhase.RUNNING
+    assert kubectl_columns(frozen).status == "CrashLoopBackOff"
+
+
+@pytest.mark.parametrize("name", ["nope", "", 3, None])
+def test_should_restart_unknown_container_raises(name: Any) -> None:
+    """should_restart on a container the pod does not declare raises UnknownContainer (a KeyError and a
+    ManifestError) naming it and listing the pod's containers, instead of answering True."""
+    with pytest.raises(UnknownContainer) as exc:
+        should_restart(_GOOD, name)
+    assert isinstance(exc.value, KeyError) and isinstance(exc.value, ManifestError)
+    assert str(exc.value) == f"container {name!r}: the pod has no such container (containers: init, app)"
+    assert exc.value.known == ("init", "app")
+
+
+def test_should_restart_init_container_is_known() -> None:
+    """An init container is a container of the pod: should_restart answers for it (exited 0 under Always: restart)."""
+    assert should_restart(_GOOD, "init") is True
+
+
+@pytest.mark.parametrize("now", ["soon", "2026-13-45T99:00:00Z", 1700000000, ""])
+def test_kubectl_columns_unreadable_now_raises(now: Any) -> None:
+    """An unparseable now is a ManifestError naming now, even when the pod has no restart to show."""
+    for pod in (_GOOD, _broken("status.containerStatuses[0].restartCount", 0)):
+        with pytest.raises(ManifestError, match=r"^now: not an RFC 3339 time"):
+            kubectl_columns(pod, now=now)

@@ -10,14 +10,22 @@ or run a pod through what happens to it::
 
     sim = podfsm.Simulator(podfsm.load_pod("examples/nginx/pod.yaml"))
     sim.apply(podfsm.Schedule(node="node-1")).columns.status    # 'ContainerCreating'
+
+``import podfsm`` loads the oracle, the events and the errors only; the simulator, the pydantic
+API models and the machines load on first use (``podfsm.Simulator``, ``podfsm.Pod``, ...), and
+Hypothesis, Graphviz and ``transitions`` only where they are used (the property suites, the
+rendering of diagrams, the reference interpreter).
 """
 
-from podfsm.api import Pod, apply_defaults, validate_pod
-from podfsm.cluster import ClusterSimulator, ClusterStep
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import TYPE_CHECKING, Any, Final
+
 from podfsm.config import KUBERNETES_RELEASE, Config, FeatureGates
-from podfsm.engine import PodState, compile_plan, enabled_events, initial, step
 from podfsm.enums import ConditionStatus, ConditionType, PodPhase, RestartPolicy
-from podfsm.errors import IllegalTransition, ManifestError, PodfsmError
+from podfsm.errors import IllegalTransition, ManifestError, PodfsmError, UnknownContainer
 from podfsm.events import (
     ContainerEvent,
     ContainerExited,
@@ -43,7 +51,6 @@ from podfsm.events import (
     event_from_dict,
     event_to_dict,
 )
-from podfsm.node import NodeConfig
 from podfsm.oracle import (
     Columns,
     Condition,
@@ -53,8 +60,14 @@ from podfsm.oracle import (
     pod_summary,
     should_restart,
 )
-from podfsm.records import KEvent
-from podfsm.simulator import Simulator, Step, load_pod
+
+if TYPE_CHECKING:  # loaded on first use, by __getattr__ below
+    from podfsm.api import Pod, apply_defaults, validate_pod
+    from podfsm.cluster import ClusterSimulator, ClusterStep
+    from podfsm.engine import PodState, compile_plan, enabled_events, initial, step
+    from podfsm.node import NodeConfig
+    from podfsm.records import KEvent
+    from podfsm.simulator import Simulator, Step, load_pod, loads_pod
 
 __all__ = [
     "KUBERNETES_RELEASE",
@@ -97,6 +110,7 @@ __all__ = [
     "Simulator",
     "Step",
     "Tick",
+    "UnknownContainer",
     "Unschedulable",
     "apply_defaults",
     "compile_plan",
@@ -106,6 +120,7 @@ __all__ = [
     "initial",
     "kubectl_columns",
     "load_pod",
+    "loads_pod",
     "pod_conditions",
     "pod_phase",
     "pod_summary",
@@ -114,9 +129,55 @@ __all__ = [
     "validate_pod",
 ]
 
-# Public names report the public path in reprs and tracebacks (as httpx does).
+# Public names loaded on first use: name -> the module that defines it. These modules pull in
+# pydantic and the machine tables, which the oracle does not need.
+_LAZY: Final[dict[str, str]] = {
+    "Pod": "podfsm.api",
+    "apply_defaults": "podfsm.api",
+    "validate_pod": "podfsm.api",
+    "ClusterSimulator": "podfsm.cluster",
+    "ClusterStep": "podfsm.cluster",
+    "PodState": "podfsm.engine",
+    "compile_plan": "podfsm.engine",
+    "enabled_events": "podfsm.engine",
+    "initial": "podfsm.engine",
+    "step": "podfsm.engine",
+    "NodeConfig": "podfsm.node",
+    "KEvent": "podfsm.records",
+    "Simulator": "podfsm.simulator",
+    "Step": "podfsm.simulator",
+    "load_pod": "podfsm.simulator",
+    "loads_pod": "podfsm.simulator",
+}
+
+
+def _publish(obj: Any) -> None:
+    """Public names report the public path in reprs and tracebacks (as httpx does)."""
+    if isinstance(obj, type) or callable(obj):
+        obj.__module__ = "podfsm"
+
+
 for _name in __all__:
-    _obj = globals()[_name]
-    if isinstance(_obj, type) or callable(_obj):
-        _obj.__module__ = "podfsm"
-del _name, _obj
+    if _name not in _LAZY:
+        _publish(globals()[_name])
+del _name
+
+
+def __getattr__(name: str) -> Any:
+    """A lazily loaded public name (see ``_LAZY``), or a submodule (``podfsm.cluster``)."""
+    module_name = _LAZY.get(name)
+    if module_name is not None:
+        module = importlib.import_module(module_name)
+        for other, where in _LAZY.items():  # every public name of that module at once
+            if where == module_name:
+                value = getattr(module, other)
+                _publish(value)
+                globals()[other] = value
+        return globals()[name]
+    if not name.startswith("__") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

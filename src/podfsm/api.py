@@ -7,7 +7,9 @@ never drops what the user gave it.
 
 Types are strict, as the API server's JSON decoder is: ``restartCount: "3"`` is an error, not a
 3. Timestamps stay the RFC 3339 strings the API prints (podfsm's loader keeps YAML from turning
-them into datetimes).
+them into datetimes), and must be what ``metav1.Time`` parses: a full RFC 3339 date-time
+(:func:`is_rfc3339`). Integers have their Go type's range (``int32``, ``int64``), and
+``restartCount`` is non-negative, as the API server checks.
 
 Defaulting is a separate, explicit step, :func:`apply_defaults`, which follows
 ``pkg/apis/core/v1/defaults.go`` (``SetDefaults_PodSpec``, ``SetDefaults_Container``,
@@ -21,10 +23,13 @@ ephemeral containers, resize status and everything else outside the lifecycle.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+from podfsm.timefmt import is_rfc3339
 
 __all__ = [
     "Container",
@@ -46,12 +51,29 @@ __all__ = [
     "Toleration",
     "apply_defaults",
     "default_image_pull_policy",
+    "is_rfc3339",
     "validate_pod",
 ]
 
 RestartPolicyName = Literal["Always", "OnFailure", "Never"]
 PullPolicyName = Literal["Always", "IfNotPresent", "Never"]
 Quantity = str | int | float
+
+
+def _check_time(value: str) -> str:
+    if not is_rfc3339(value):
+        raise PydanticCustomError(
+            "rfc3339", "Input should be an RFC 3339 date-time such as 2026-11-23T10:06:00Z"
+        )
+    return value
+
+
+Time = Annotated[str, AfterValidator(_check_time)]
+"""A ``metav1.Time``: the RFC 3339 string, checked with :func:`is_rfc3339`."""
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+Int32 = Annotated[int, Field(ge=-(2**31), le=INT32_MAX)]
+Int64 = Annotated[int, Field(ge=-(2**63), le=INT64_MAX)]
 
 
 class _Model(BaseModel):
@@ -72,23 +94,23 @@ class ObjectMeta(_Model):
     name: str = ""
     namespace: str | None = None
     uid: str | None = None
-    generation: int | None = None
+    generation: Int64 | None = None
     labels: dict[str, str] | None = None
     annotations: dict[str, str] | None = None
-    creation_timestamp: str | None = None
-    deletion_timestamp: str | None = None
-    deletion_grace_period_seconds: int | None = None
+    creation_timestamp: Time | None = None
+    deletion_timestamp: Time | None = None
+    deletion_grace_period_seconds: Int64 | None = None
 
 
 class Probe(_Model):
     """``v1.Probe``; the handler (exec / httpGet / tcpSocket / grpc) is carried as an extra field."""
 
-    initial_delay_seconds: int | None = None
-    timeout_seconds: int | None = None
-    period_seconds: int | None = None
-    success_threshold: int | None = None
-    failure_threshold: int | None = None
-    termination_grace_period_seconds: int | None = None
+    initial_delay_seconds: Int32 | None = None
+    timeout_seconds: Int32 | None = None
+    period_seconds: Int32 | None = None
+    success_threshold: Int32 | None = None
+    failure_threshold: Int32 | None = None
+    termination_grace_period_seconds: Int64 | None = None
 
 
 class Lifecycle(_Model):
@@ -128,19 +150,20 @@ class Toleration(_Model):
     operator: Literal["Exists", "Equal"] | None = None
     value: str | None = None
     effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
-    toleration_seconds: int | None = None
+    toleration_seconds: Int64 | None = None
 
 
 class PodSpec(_Model):
     containers: list[Container] = Field(min_length=1)
     init_containers: list[Container] | None = None
     restart_policy: RestartPolicyName | None = None
-    termination_grace_period_seconds: int | None = None
-    active_deadline_seconds: int | None = Field(default=None, ge=1)
+    termination_grace_period_seconds: Int64 | None = None
+    # ValidatePodSpec: activeDeadlineSeconds in 1..math.MaxInt32 (InclusiveRangeError(1, math.MaxInt32))
+    active_deadline_seconds: Annotated[int, Field(ge=1, le=INT32_MAX)] | None = None
     node_name: str | None = None
     readiness_gates: list[ReadinessGate] | None = None
     tolerations: list[Toleration] | None = None
-    priority: int | None = None
+    priority: Int32 | None = None
     priority_class_name: str | None = None
     scheduling_gates: list[dict[str, Any]] | None = None
 
@@ -151,16 +174,16 @@ class ContainerStateWaiting(_Model):
 
 
 class ContainerStateRunning(_Model):
-    started_at: str | None = None
+    started_at: Time | None = None
 
 
 class ContainerStateTerminated(_Model):
-    exit_code: int
-    signal: int | None = None
+    exit_code: Int32
+    signal: Int32 | None = None
     reason: str | None = None
     message: str | None = None
-    started_at: str | None = None
-    finished_at: str | None = None
+    started_at: Time | None = None
+    finished_at: Time | None = None
     container_id: str | None = Field(default=None, alias="containerID")
 
 
@@ -176,7 +199,7 @@ class ContainerStatus(_Model):
     last_state: ContainerState | None = None
     ready: bool = False
     started: bool | None = None
-    restart_count: int = 0
+    restart_count: Annotated[int, Field(ge=0, le=INT32_MAX)] = 0
     image: str | None = None
     image_id: str | None = Field(default=None, alias="imageID")
     container_id: str | None = Field(default=None, alias="containerID")
@@ -187,8 +210,8 @@ class PodCondition(_Model):
     status: Literal["True", "False", "Unknown"]
     reason: str | None = None
     message: str | None = None
-    last_transition_time: str | None = None
-    last_probe_time: str | None = None
+    last_transition_time: Time | None = None
+    last_probe_time: Time | None = None
 
 
 class PodStatus(_Model):
@@ -198,7 +221,7 @@ class PodStatus(_Model):
     conditions: list[PodCondition] | None = None
     init_container_statuses: list[ContainerStatus] | None = None
     container_statuses: list[ContainerStatus] | None = None
-    start_time: str | None = None
+    start_time: Time | None = None
     host_ip: str | None = Field(default=None, alias="hostIP")
     pod_ip: str | None = Field(default=None, alias="podIP")
     qos_class: Literal["Guaranteed", "Burstable", "BestEffort"] | None = None

@@ -1,35 +1,44 @@
 """The ``podfsm`` command line.
 
 Exit codes: 0 success, 1 the model forbade an event (or a property failed), 2 bad input
-(manifest, script or arguments). Errors are one line on stderr, never a traceback.
+(manifest, script or arguments) or output that cannot be written. Errors are one line on stderr,
+never a traceback: :func:`main` escapes every error it prints (:func:`podfsm.textsafe.escape`),
+and :func:`render_table` every cell, so nothing from the input can split a line or a row.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from podfsm import diagrams
+from podfsm.api import is_rfc3339
 from podfsm.cluster import ClusterSimulator
-from podfsm.errors import IllegalTransition, ManifestError
+from podfsm.errors import IllegalTransition, ManifestError, PodfsmError
 from podfsm.events import Event, NodeEvent, PodEvent, events_from_script
 from podfsm.loader import item_lines, load_documents, load_pods, read_text
-from podfsm.oracle import kubectl_columns, parse_time, pod_summary
+from podfsm.oracle import kubectl_columns, pod_summary
 from podfsm.simulator import Simulator, Step
 from podfsm.stategraph import write_showcase
+from podfsm.textsafe import escape, listing, print_error
 from podfsm.timeline import render_timeline, scenario_title, timeline_of, write_timelines
 from podfsm.verify import add_subcommands as add_verify_and_explore
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = ["main", "render_table"]
 
 
 def render_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Columns padded like kubectl's tabwriter (3 spaces between columns, left aligned)."""
-    cells = [list(map(str, header)), *([str(c) for c in row] for row in rows)]
+    """Columns padded like kubectl's tabwriter (3 spaces between columns, left aligned), cells escaped."""
+    cells = [[escape(str(c)) for c in header], *([escape(str(c)) for c in row] for row in rows)]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     lines = []
     for r in cells:
@@ -53,12 +62,11 @@ def _cmd_status(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _rfc3339(text: str) -> str:
-    try:
-        parse_time(text)
-    except ValueError:
+    """``--now``: a full RFC 3339 date-time, as in a Pod (:func:`podfsm.api.is_rfc3339`)."""
+    if not is_rfc3339(text):
         raise argparse.ArgumentTypeError(
-            f"not an RFC 3339 time: {text!r} (e.g. 2026-11-23T10:06:00Z)"
-        ) from None
+            f"not an RFC 3339 date-time: {text!r} (a date, T, a time and Z or an offset: 2026-11-23T10:06:00Z)"
+        )
     return text
 
 
@@ -85,10 +93,10 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
             if isinstance(event, PodEvent) and event.pod is None:
                 raise ManifestError(
                     f"{name}: step {number}: pod: required when {args.pod_file} holds several pods "
-                    f"({', '.join(names)})"
+                    f"({listing(names)})"
                 )
         if args.timeline:
-            sys.stderr.write(f"podfsm: error: --timeline draws one pod; {args.pod_file} holds {len(names)}\n")
+            _error(f"podfsm: error: --timeline draws one pod; {args.pod_file} holds {len(names)}")
             return 2
     with_node = any(isinstance(e, NodeEvent) for _, _, e in script)
 
@@ -130,7 +138,7 @@ def _run_script(
         except IllegalTransition as e:
             flush()
             where = f"{name}:{lines[number - 1]}" if len(lines) >= number else name
-            sys.stderr.write(f"podfsm: error: {where}: step {number} ({event.NAME}): {e}\n")
+            _error(f"podfsm: error: {where}: step {number} ({event.NAME}): {e}")
             _write_timeline(args, history())
             return 1
         for st in steps:
@@ -168,7 +176,7 @@ def _write_timeline(args: argparse.Namespace, history: Sequence[Step]) -> int:
     try:
         Path(args.timeline).write_bytes(render_timeline(timeline_of(history, title)).encode("utf-8"))
     except OSError as e:
-        sys.stderr.write(f"podfsm: error: --timeline: {e}\n")
+        _error(f"podfsm: error: --timeline: {e}")
         return 2
     return 0
 
@@ -189,7 +197,7 @@ def _cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
                 else ""
             )
             if problem:
-                sys.stderr.write(f"podfsm: error: {problem}\n")
+                _error(f"podfsm: error: {problem}")
                 return 2
             out.write("\n".join(diagrams.render(diagrams.diagram_of(n), fmt).decode("utf-8") for n in names))
             return 0
@@ -202,16 +210,17 @@ def _cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
         if args.examples:
             written += write_timelines(Path(args.examples), target / "timelines")
     except (diagrams.UnknownMachine, diagrams.GraphvizMissing, OSError) as e:
-        sys.stderr.write(f"podfsm: error: {e}\n")
+        _error(f"podfsm: error: {e}")
         return 2
     except IllegalTransition as e:
-        sys.stderr.write(f"podfsm: error: --examples: {e}\n")
+        _error(f"podfsm: error: --examples: {e}")
         return 1
     out.write("".join(f"wrote {p}\n" for p in written))
     return 0
 
 
 def _event_text(given: dict[str, Any]) -> str:
+    """The EVENT cell, ``name key=value ...``, as given (:func:`render_table` escapes it)."""
     rest = " ".join(
         f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in given.items() if k != "event"
     )
@@ -220,7 +229,13 @@ def _event_text(given: dict[str, Any]) -> str:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse's own exit code is also 2; keep it one line
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        _error(f"{self.prog}: error: {message}")
+        self.exit(2)
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        """``--help``: argparse ignores a failed write; this raises :class:`_OutputError` for main()."""
+        if message:
+            _Output(file).write(message)  # None: sys.stdout, which is None when stdout is closed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -284,21 +299,129 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_error = print_error
+
+
+class _OutputError(Exception):
+    """Writing the output failed: stdout closed, the disk full, the reader of a pipe gone."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
+        self.error = error
+
+
+class _Output:
+    """The ``out`` the commands write to: a failed write raises :class:`_OutputError`, and a character
+    the stream's encoding cannot hold is written as a backslash escape instead of raising."""
+
+    def __init__(self, stream: SupportsWrite[str] | None) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write ``text``."""
+        stream = self._live()
+        try:
+            try:
+                stream.write(text)
+            except UnicodeEncodeError:
+                encoding = getattr(stream, "encoding", None) or "ascii"
+                stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        except OSError as e:
+            raise _OutputError(e) from None
+        except ValueError as e:  # I/O operation on closed file
+            raise _OutputError(OSError(errno.EBADF, str(e))) from None
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the stream, so that a full disk shows here and not at interpreter exit."""
+        flush = getattr(self._live(), "flush", None)
+        try:
+            if flush is not None:
+                flush()
+        except OSError as e:
+            raise _OutputError(e) from None
+        except ValueError as e:
+            raise _OutputError(OSError(errno.EBADF, str(e))) from None
+
+    def _live(self) -> SupportsWrite[str]:
+        if self._stream is None:  # the process was started with stdout closed (>&-)
+            raise _OutputError(OSError(errno.EBADF, "stdout is closed"))
+        return self._stream
+
+
+def _discard_stdout() -> None:
+    """Point file descriptor 1 at /dev/null, so that Python's flush of stdout at exit cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+    except (AttributeError, OSError, ValueError):
+        return
+    try:
+        os.dup2(null, fd)
+    except OSError:
+        pass
+    finally:
+        os.close(null)
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Run the CLI; returns the exit code."""
-    out = out or sys.stdout
+    """Run the CLI; returns the exit code (0, 1 or 2), having printed at most one error line.
+
+    Bad input (:class:`ManifestError`, argparse errors, input too deep for Python) exits 2, an
+    illegal event 1, output that cannot be written 2 (a closed pipe quietly 0, as before). An
+    exception podfsm does not expect is a bug: one ``podfsm: internal error:`` line and exit 2.
+    """
+    to_stdout = out is None
+    output = _Output(sys.stdout if out is None else out)
     try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as e:  # argparse already printed its one-line usage error
-        return int(e.code or 0)
-    try:
-        code: int = args.func(args, out)
-    except ManifestError as e:
-        sys.stderr.write(f"podfsm: error: {e}\n")
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as e:  # argparse printed its one-line error, or --help
+            if to_stdout:
+                output.flush()
+            return e.code if isinstance(e.code, int) else 0 if e.code is None else 2
+        code: int = args.func(args, cast(TextIO, output))
+        if code != 0:  # the command failed and said why: a failing flush must not add a second line
+            _settle(output, to_stdout)
+            return code
+        output.flush()
+    except _OutputError as e:
+        if to_stdout:
+            _discard_stdout()
+        if isinstance(e.error, BrokenPipeError):
+            return 0
+        _error(f"podfsm: error: cannot write the output: {e}")
         return 2
-    except BrokenPipeError:
-        return 0
+    except Exception as e:  # the command failed: one error line, then what was written is settled
+        failed, line = _failure(e)
+        _error(line)
+        _settle(output, to_stdout)
+        return failed
     return code
+
+
+def _failure(e: Exception) -> tuple[int, str]:
+    """The exit code and the one error line for a command that raised ``e``."""
+    if isinstance(e, IllegalTransition):
+        return 1, f"podfsm: error: {e}"
+    if isinstance(e, PodfsmError):  # ManifestError included
+        return 2, f"podfsm: error: {e}"
+    if isinstance(e, RecursionError):
+        return 2, "podfsm: error: the input is nested too deeply to process"
+    if isinstance(e, MemoryError):
+        return 2, "podfsm: error: out of memory: the input is too large"
+    # a bug in podfsm, not bad input: say so, in one line
+    return 2, f"podfsm: internal error: {type(e).__name__}: {e} (please report)"
+
+
+def _settle(output: _Output, to_stdout: bool) -> None:
+    """Flush what a failed command wrote; if that fails too, the error line already said enough, so
+    stdout is pointed at /dev/null rather than a second complaint at interpreter exit."""
+    try:
+        output.flush()
+    except _OutputError:
+        if to_stdout:
+            _discard_stdout()
 
 
 if __name__ == "__main__":

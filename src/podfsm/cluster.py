@@ -8,7 +8,12 @@ kubectl columns and the Kubernetes Events, one :class:`~podfsm.simulator.Step` p
 affected.
 
 After every event, and at every controller timer inside a ``tick``, the controllers run until
-nothing changes, in this order (each cites its source):
+nothing changes, in this order (each cites its source). A ``tick`` jumps from one timer to the
+next, never second by second; eviction rounds that could only record ``EvictionThresholdMet``
+again (no pod left to evict) are not run but counted up to the next timer that can change
+something (:meth:`_Run.skip_idle_rounds`). Repeated node Events within one step are one Event with
+a ``count`` and its first and last times (client-go ``events_cache.go eventObserve``,
+:class:`Emitted`).
 
 * **NLC** (``monitorNodeHealth``): heartbeats missing for ``nodeMonitorGracePeriod`` (50 s) →
   ``Ready`` Unknown and the ``unreachable`` taints (k8s-semantics.md N1, N2); while ``Ready`` is
@@ -58,13 +63,14 @@ resource usage, zone disruption rate limiting, ``gcTerminated`` (the 12500-pod t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
 from podfsm import node as nd
 from podfsm.api import Pod
-from podfsm.config import Config
+from podfsm.config import CLOCK_END_RULE, Config
 from podfsm.engine import (
     POD_GC_DISRUPTION,
     PodState,
@@ -74,6 +80,7 @@ from podfsm.engine import (
     initial,
     kubelet_evict,
     mark_not_ready,
+    next_due,  # the pods' next timer (engine.step's Tick fires exactly these)
     set_away,
     taint_delete,
     unmark_not_ready,
@@ -82,6 +89,7 @@ from podfsm.engine import describe as describe_pod
 from podfsm.engine import step as pod_step
 from podfsm.errors import IllegalTransition, ManifestError
 from podfsm.events import (
+    MAX_TICK_SECONDS,
     Event,
     NodeDeleted,
     NodeEvent,
@@ -101,6 +109,7 @@ from podfsm.pod import PStage
 from podfsm.records import KEvent, PodPlan
 from podfsm.simulator import Step
 from podfsm.snapshot import pod_json, timestamp
+from podfsm.textsafe import listing
 
 __all__ = [
     "Cluster",
@@ -113,6 +122,7 @@ __all__ = [
     "cluster_enabled_events",
     "cluster_plan",
     "cluster_step",
+    "coalesce",
     "eviction_order",
     "initial_cluster",
 ]
@@ -260,7 +270,7 @@ def cluster_plan(
     if not plans:
         raise ManifestError("a simulation needs at least one pod")
     names = tuple(p.name for p in plans)
-    dup = sorted({n for n in names if names.count(n) > 1})
+    dup = sorted(n for n, k in Counter(names).items() if k > 1)
     if dup:
         raise ManifestError(f"pod names must be unique in a simulation (duplicate: {', '.join(dup)})")
     specs = [p.raw["spec"] for p in plans]
@@ -341,13 +351,38 @@ def initial_cluster(plan: ClusterPlan) -> Cluster:
 
 
 class Emitted:
-    """The Kubernetes Events one step emitted: per pod (in the plan's order) and about the node."""
+    """The Kubernetes Events one step emitted: per pod (in the plan's order) and about the node.
 
-    __slots__ = ("node", "pods")
+    Node events go through :meth:`add_node`, which coalesces repeats: an event with the same
+    :attr:`~podfsm.records.KEvent.key` as one already emitted in this step is not listed again, the
+    first one gets ``count`` + 1 and the later ``lastTimestamp`` (client-go
+    ``tools/record/events_cache.go EventCorrelator.EventCorrelate`` → ``eventLogger.eventObserve``;
+    the list keeps the first occurrence's place).
+    """
+
+    __slots__ = ("_node_at", "node", "pods")
 
     def __init__(self, n: int) -> None:
         self.pods: list[list[KEvent]] = [[] for _ in range(n)]
         self.node: list[KEvent] = []
+        self._node_at: dict[tuple[str, str, str, str], int] = {}  # key → index in node
+
+    def add_node(self, ev: KEvent) -> None:
+        """Record a node event; a repeat of one already in :attr:`node` is folded into it (``eventObserve``)."""
+        at = self._node_at.get(ev.key)
+        if at is None:
+            self._node_at[ev.key] = len(self.node)
+            self.node.append(ev)
+        else:
+            self.node[at] = self.node[at].observe(ev)
+
+
+def coalesce(events: Iterable[KEvent]) -> list[KEvent]:
+    """``events`` (about one object, in time order) with repeats folded as :meth:`Emitted.add_node` folds them."""
+    out = Emitted(0)
+    for ev in events:
+        out.add_node(ev)
+    return out.node
 
 
 # ---------------------------------------------------------------------------------------------
@@ -403,7 +438,7 @@ class _Run:
 
     def node_event(self, type_: str, reason: str, message: str, source: str) -> None:
         if self.out is not None:
-            self.out.node.append(KEvent(type_, reason, message, source, self.t))
+            self.out.add_node(KEvent(type_, reason, message, source, self.t))
 
     @property
     def node_name(self) -> str:
@@ -423,7 +458,7 @@ class _Run:
             raise IllegalTransition(
                 self.describe(),
                 ev,
-                f"a simulation of several pods needs the event's 'pod' field (pods: {', '.join(names)})",
+                f"a simulation of several pods needs the event's 'pod' field (pods: {listing(names)})",
             )
         i = self.plan.by_name.get(ev.pod)
         if i is None:
@@ -517,12 +552,21 @@ class _Run:
             )
 
     def tick(self, ev: Tick) -> None:
-        """Advance every pod and the controllers' timers in time order, splitting at each controller timer."""
+        """Advance every pod and the controllers' timers in time order, splitting at each controller timer.
+
+        The clock jumps from one timer to the next (the pods' own timers fire inside the engine's
+        tick); the eviction manager's rounds that can change nothing are counted, not run
+        (:meth:`skip_idle_rounds`), so a tick costs what changes, not the seconds it spans.
+        """
         target = self.t + ev.seconds
+        if target > self.plan.config.last_second:
+            raise IllegalTransition(self.describe(), ev, CLOCK_END_RULE)
         while True:
             due = self.next_timer()
             if due < 0 or due > target:
                 break
+            if self.skip_idle_rounds(due, target):
+                continue
             self.advance(due)
             self.reconcile()
         if self.t < target:
@@ -537,8 +581,11 @@ class _Run:
                 )
         self.t = to
 
-    def next_timer(self) -> int:
-        """The earliest controller timer strictly after now, or -1 (the pods' own timers are the engine's)."""
+    def next_timer(self, *, rounds: bool = True) -> int:
+        """The earliest controller timer strictly after now, or -1 (the pods' own timers are the engine's).
+
+        ``rounds=False`` leaves out the eviction manager's periodic round under pressure.
+        """
         n, cfg, t = self.node, self.plan.node, self.t
         due: list[int] = [w.fire_at for w in self.work.values()]
         if n.state is NState.SILENT:
@@ -551,9 +598,60 @@ class _Run:
                     due.append(sig.cleared_at + cfg.eviction_pressure_transition_period)
             if cfg.eviction_waits_for_cleanup and self.evict_wait >= 0:
                 due.append(min(t + 1, self.evict_last + cfg.pod_cleanup_timeout))  # polled every second
-            elif self.evict_last >= 0 and any(sig.active for sig in n.signals):
+            elif rounds and self.evict_last >= 0 and any(sig.active for sig in n.signals):
                 due.append(self.evict_last + cfg.eviction_monitoring_period)
         return min((d for d in due if d > t), default=-1)
+
+    def skip_idle_rounds(self, due: int, target: int) -> bool:
+        """Count, without running them, the eviction rounds from ``due`` on that can only repeat an event.
+
+        ``eviction_manager.go synchronize``: under pressure every round records the
+        ``EvictionThresholdMet`` Event, then evicts the first-ranked active pod or, with none,
+        returns ("eviction thresholds have been met, but no pods are active to evict"). Within a
+        tick the candidates can change only when a pod's timer (the engine's next due time) or a
+        controller timer fires; so when there is none now, every round strictly before the earliest
+        of those timers (and not after ``target``) does nothing but record the same Event again.
+        Those rounds become one :class:`~podfsm.records.KEvent` with their count and first and last
+        times, computed (``events_cache.go eventObserve``), and ``evict_last`` moves to the last of
+        them; pods and clock stay where they are (the next iteration advances them). Returns False,
+        having done nothing, unless the round at ``due`` is such a round.
+        """
+        period = self.plan.node.eviction_monitoring_period
+        if (
+            self.evict_wait >= 0
+            or self.evict_last < 0
+            or due != self.evict_last + period
+            or not nd.reporting(self.node)
+        ):
+            return False
+        active = self.active_kinds()
+        if not active or self.eviction_candidates():
+            return False
+        horizon = target + 1
+        other = self.next_timer(rounds=False)
+        if other >= 0:
+            horizon = min(horizon, other)
+        for pplan, s in zip(self.plan.pods, self.pods, strict=True):
+            # The engine's timers (kubelet back-offs, re-syncs, grace periods, activeDeadlineSeconds):
+            # engine.step's Tick fires exactly these; between them a pod's stage stays. Conservative:
+            # today a timer only takes a pod out of INITIALIZING / STARTED (only `schedule` puts it
+            # in), and other controller timers do not add candidates either; stopping at each keeps
+            # the jump exact should that change, at one loop iteration per timer.
+            pod_due = next_due(pplan, s)
+            if pod_due > self.t:
+                horizon = min(horizon, pod_due)
+        if due >= horizon:
+            return False
+        count = (horizon - 1 - due) // period + 1
+        last = due + (count - 1) * period
+        if self.out is not None:
+            message = f"Attempting to reclaim {nd.pressure_resource(active[0])}"
+            first = due if count > 1 else -1
+            self.out.add_node(
+                KEvent("Warning", "EvictionThresholdMet", message, "kubelet", last, count, first)
+            )
+        self.evict_last = last
+        return True
 
     # -- controllers -------------------------------------------------------------------------
 
@@ -699,7 +797,7 @@ class _Run:
         n, cfg, t = self.node, self.plan.node, self.t
         if not nd.reporting(n):
             return
-        active = [kind for kind, sig in zip(nd.KINDS, n.signals, strict=True) if sig.active]
+        active = self.active_kinds()
         if cfg.eviction_waits_for_cleanup and self.evict_wait >= 0:
             cleaned = self.pods[self.evict_wait].stage in _CLEANED and t > self.evict_last
             if not cleaned and t < self.evict_last + cfg.pod_cleanup_timeout:
@@ -712,18 +810,25 @@ class _Run:
             return
         resource = nd.pressure_resource(active[0])  # byEvictionPriority: memory first
         self.node_event("Warning", "EvictionThresholdMet", f"Attempting to reclaim {resource}", "kubelet")
-        candidates = [
-            i
-            for i, s in enumerate(self.pods)
-            if s.node and s.stage in _EVICTABLE and not s.away and not self.plan.critical[i]
-        ]
-        for i in eviction_order(self.plan, active[0], candidates):
+        for i in eviction_order(self.plan, active[0], self.eviction_candidates()):
             self.pods[i] = kubelet_evict(
                 self.plan.pods[i], self.pods[i], resource, self.pod_out(i), self.reference
             )
             if cfg.eviction_waits_for_cleanup:
                 self.evict_wait = i
             return
+
+    def active_kinds(self) -> list[str]:
+        """The pressure kinds whose signal is past its threshold now, in the order the kubelet reclaims them."""
+        return [kind for kind, sig in zip(nd.KINDS, self.node.signals, strict=True) if sig.active]
+
+    def eviction_candidates(self) -> list[int]:
+        """The pods a round may evict (``synchronize``'s active pods, critical ones left out), unranked."""
+        return [
+            i
+            for i, s in enumerate(self.pods)
+            if s.node and s.stage in _EVICTABLE and not s.away and not self.plan.critical[i]
+        ]
 
 
 def _pod_ready(plan: PodPlan, s: PodState) -> bool:
@@ -780,8 +885,9 @@ def cluster_enabled_events(plan: ClusterPlan, cl: Cluster) -> list[Event]:
     for pplan, (_, s) in zip(plan.pods, cl.pods, strict=True):
         due += [cl.t + ev.seconds for ev in enabled_events(pplan, s) if isinstance(ev, Tick)]
     due = [d for d in due if d > cl.t]
-    if due:
-        legal.append(Tick(min(due) - cl.t))
+    room = min(MAX_TICK_SECONDS, plan.config.last_second - cl.t)  # one tick's bound; the clock's end
+    if due and room > 0:
+        legal.append(Tick(min(min(due) - cl.t, room)))
     return legal
 
 

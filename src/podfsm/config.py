@@ -9,11 +9,19 @@ as they are in v1.34 (every alpha gate off); turning on a gate it does not model
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
 from typing import Final
 
-__all__ = ["KUBERNETES_RELEASE", "Config", "FeatureGates"]
+__all__ = ["CLOCK_END_RULE", "KUBERNETES_RELEASE", "LAST_TIME", "Config", "FeatureGates"]
 
 KUBERNETES_RELEASE: Final = "v1.34"
+#: The last wall time an RFC 3339 ``metav1.Time`` can show (four-digit year): the model's clock stops here.
+LAST_TIME: Final = "9999-12-31T23:59:59Z"
+#: The rule an :class:`~podfsm.errors.IllegalTransition` names for a tick past :data:`LAST_TIME`.
+CLOCK_END_RULE: Final = (
+    f"the clock would pass {LAST_TIME}, the last time an RFC 3339 metav1.Time can show (four-digit year)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +67,11 @@ class Config:
     minimum_grace_period: int = 2
 
     @property
+    def last_second(self) -> int:
+        """The logical second that is :data:`LAST_TIME`: a tick past it is refused."""
+        return _seconds_between(self.epoch, LAST_TIME)
+
+    @property
     def back_off_initial(self) -> int:
         if self.crash_loop_back_off_initial is not None:
             return self.crash_loop_back_off_initial
@@ -69,3 +82,8 @@ class Config:
         if self.crash_loop_back_off_max is not None:
             return self.crash_loop_back_off_max
         return 60 if self.gates.reduce_default_crash_loop_back_off_decay else 300
+
+
+@cache
+def _seconds_between(start: str, end: str) -> int:
+    return int((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds())

@@ -51,8 +51,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Final, cast
 
-import graphviz  # type: ignore[import-untyped]  # the package ships no type information
-
 from podfsm.container import CONTAINER
 from podfsm.node import NODE
 from podfsm.pod import POD
@@ -417,6 +415,8 @@ def _esc(text: str) -> str:
     Tooltips go through Graphviz's escape processing twice, which no escaping survives in every
     version, so a backslash shows as the look-alike U+29F5.
     """
+    import graphviz  # type: ignore[import-untyped]  # lazy: keeps import podfsm light (no type information)
+
     return cast("str", graphviz.nohtml(clean(text).replace("\\", "\u29f5").replace("&", "&amp;")))
 
 
@@ -502,6 +502,8 @@ def _edge_marks(edges: Sequence[Edge]) -> dict[str, str]:
 
 def render_dot(d: Diagram) -> str:
     """Graphviz DOT: states clustered and coloured by kind, edges labelled ``EVENT #n [guard]``, a legend."""
+    import graphviz  # lazy: keeps import podfsm light
+
     g = graphviz.Digraph(
         name=d.name,
         comment=_esc(d.comment)
@@ -708,6 +710,8 @@ def _pygraphviz() -> Any:
 
 def _run_dot(source: str, fmt: str) -> bytes:
     """``source`` laid out by ``dot`` in ``fmt``: the ``dot`` program, else ``pygraphviz``."""
+    import graphviz  # lazy: keeps import podfsm light
+
     try:
         return bytes(graphviz.pipe("dot", fmt, source.encode("utf-8")))
     except graphviz.ExecutableNotFound:
@@ -721,6 +725,8 @@ def _run_dot(source: str, fmt: str) -> bytes:
 @functools.cache
 def graphviz_fingerprint() -> str:
     """What makes ``dot``'s SVG differ between machines: its version and how wide its fonts measure text."""
+    import graphviz  # lazy: keeps import podfsm light
+
     try:
         version = ".".join(map(str, graphviz.version()))
     except graphviz.ExecutableNotFound:

@@ -31,11 +31,12 @@ import hashlib
 from typing import Any, Final, NamedTuple
 
 from podfsm.api import Pod, apply_defaults
-from podfsm.config import Config
+from podfsm.config import CLOCK_END_RULE, Config
 from podfsm.container import CONTAINER, CEvent, KillOrder, _probes, not_due, restart_permitted
 from podfsm.enums import PodPhase
 from podfsm.errors import IllegalTransition
 from podfsm.events import (
+    MAX_TICK_SECONDS,
     ContainerEvent,
     ContainerExited,
     ContainerStarted,
@@ -69,7 +70,9 @@ __all__ = [
     "gc_delete",
     "initial",
     "kubelet_evict",
+    "kubelet_phase",
     "mark_not_ready",
+    "next_due",
     "set_away",
     "step",
     "taint_delete",
@@ -119,7 +122,7 @@ fast_replace(PodState)
 
 
 def _uid(namespace: str, name: str) -> str:
-    h = hashlib.sha256(f"{namespace}/{name}".encode()).hexdigest()
+    h = hashlib.sha256(f"{namespace}/{name}".encode("utf-8", "surrogatepass")).hexdigest()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
@@ -702,10 +705,33 @@ def _idle_sync(plan: PodPlan, s: PodState, out: list[KEvent] | None, reference: 
 
 IDLE_SHORTCUT = True
 _FAILING_REASONS: Final = frozenset({"DeadlineExceeded", "Evicted"})
+# Reasons a pod sync handler's ShouldEvict gives (active_deadline.go): from then on every status the
+# kubelet generates says Failed, whatever getPhase says.
+_SHOULD_EVICT: Final = frozenset({"DeadlineExceeded"})
+
+
+def kubelet_phase(plan: PodPlan, s: PodState) -> PodPhase:
+    """The phase the kubelet computes for the status it generates now, before the status manager
+    merges it (kubelet_pods.go ``generateAPIPodStatus``): a terminal phase stays; ``Failed`` once a
+    pod sync handler says evict (``ShouldEvict``: the active deadline); else ``getPhase``, with
+    ``podIsTerminal`` in ``syncTerminatingPod`` (a deletion, a kubelet eviction).
+
+    The kubelet-owned conditions (Initialized, ContainersReady, Ready) are generated from this
+    phase; ``mergePodStatus`` then holds back only phase, reason and message while containers may
+    still run, so the published conditions can be terminal (``PodFailed``, ``PodCompleted``) while
+    the published phase is still Pending or Running.
+    """
+    if s.phase.is_terminal:
+        return s.phase
+    if s.reason in _SHOULD_EVICT:
+        return PodPhase.FAILED
+    return phase_of(plan, s.codes, terminal=s.deletion_at >= 0 or s.reason == "Evicted")
 
 
 def _publish(plan: PodPlan, s: PodState, *, final: bool) -> PodState:
-    """Set the published phase: getPhase, sticky once terminal, held while containers may run (K1, K3)."""
+    """Set the published phase: the kubelet's phase (:func:`kubelet_phase`), sticky once terminal,
+    and a terminal one held back, with the phase before it, while containers may run
+    (status_manager.go ``mergePodStatus``: K1, K3)."""
     if s.phase.is_terminal:
         return s
     if final:
@@ -717,9 +743,9 @@ def _publish(plan: PodPlan, s: PodState, *, final: bool) -> PodState:
             if not phase.is_terminal:  # TerminatePod: a non-static pod still Pending or Running ends Failed
                 phase = PodPhase.FAILED
         return s._replace(phase=phase, codes=codes)
-    phase = phase_of(plan, s.codes, terminal=s.deletion_at >= 0)
+    phase = kubelet_phase(plan, s)
     if phase.is_terminal or phase is s.phase:
-        return s  # mergePodStatus: no terminal phase while containers could run
+        return s  # mergePodStatus: no terminal phase while containers could run; the phase before it stays
     return s._replace(phase=phase)
 
 
@@ -728,8 +754,9 @@ def _publish(plan: PodPlan, s: PodState, *, final: bool) -> PodState:
 # ---------------------------------------------------------------------------------------------
 
 
-def _next_due(plan: PodPlan, s: PodState) -> int:
-    """The earliest timer strictly after now, or -1."""
+def next_due(plan: PodPlan, s: PodState) -> int:
+    """The earliest timer strictly after now, or -1: between now and then a tick changes no stage
+    and no container (the cluster's clock jumps to it)."""
     best = -1
     if plan.active_deadline >= 0 and s.start_time >= 0 and s.stage in _DEADLINE_STAGES:
         best = s.start_time + plan.active_deadline
@@ -789,10 +816,12 @@ def step(
         )
     if type(ev) is Tick:
         target = s.t + ev.seconds
+        if target > plan.config.last_second:
+            raise IllegalTransition(describe(plan, s), ev, CLOCK_END_RULE)
         if s.away:
             return s._replace(t=target)  # the kubelet's timers run on the node; nothing reaches the API
         while True:
-            due = _next_due(plan, s)
+            due = next_due(plan, s)
             if due < 0 or due > target:
                 if target == s.t:
                     return s
@@ -964,6 +993,10 @@ def _delete(
     if s.deletion_at >= 0:
         deletion_at = min(deletion_at, s.deletion_at)  # a second delete can only shorten the grace period
         grace = deletion_at - s.t
+    if deletion_at > plan.config.last_second:  # rest.BeforeDelete: deletionTimestamp = now + grace
+        raise IllegalTransition(
+            describe(plan, s), ev, f"metadata.deletionTimestamp (now + {grace} s of grace): {CLOCK_END_RULE}"
+        )
     stage = _pod_fire(plan, s, s.stage, PEvent.DELETE, ev, reference, grace=grace)
     s = s._replace(
         stage=stage, deletion_at=deletion_at, deletion_grace=grace, disruption=disruption or s.disruption
@@ -995,6 +1028,7 @@ def _delete(
 # What controllers do to a pod (driven by the node machine in podfsm.cluster)
 # ---------------------------------------------------------------------------------------------
 
+KUBELET_DISRUPTION_REASON: Final = "TerminationByKubelet"  # eviction_manager.go evictPod's DisruptionTarget
 TAINT_MANAGER_DISRUPTION: Final = ("DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint")
 POD_GC_DISRUPTION: Final = ("DeletionByPodGC", "PodGC: node no longer exists")
 
@@ -1076,7 +1110,7 @@ def kubelet_evict(
         stage=stage,
         reason="Evicted",
         message=message,
-        disruption=("TerminationByKubelet", message),
+        disruption=(KUBELET_DISRUPTION_REASON, message),
         kill_start=s.t,
         kill_grace=0,
     )
@@ -1128,7 +1162,7 @@ def enabled_events(plan: PodPlan, s: PodState) -> list[Event]:
     if plan.gates and s.stage is not PStage.REMOVED:  # the gates' controller flips a gate's condition
         now = {ctype: status for ctype, status, _, _ in s.conditions}
         events += [PodCondition(g, "False" if now.get(g) == "True" else "True") for g in plan.gates]
-    due = _next_due(plan, s)
+    due = next_due(plan, s)
     probe_due = min(
         (
             p.next_at
@@ -1141,8 +1175,9 @@ def enabled_events(plan: PodPlan, s: PodState) -> list[Event]:
     )
     if probe_due > 0 and (due < 0 or probe_due < due):
         due = probe_due
-    if due > s.t:
-        events.append(Tick(due - s.t))
+    room = min(MAX_TICK_SECONDS, plan.config.last_second - s.t)  # one tick's bound; the clock's end
+    if due > s.t and room > 0:
+        events.append(Tick(min(due - s.t, room)))
     return events
 
 

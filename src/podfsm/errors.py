@@ -4,12 +4,17 @@
 
     PodfsmError
     ├── ManifestError        a manifest or script podfsm cannot read (CLI exit code 2)
+    │   └── UnknownContainer a container name the pod does not declare (also a KeyError)
     └── IllegalTransition    an event the model forbids in the current state (CLI exit code 1)
 """
 
 from __future__ import annotations
 
-__all__ = ["IllegalTransition", "ManifestError", "PodfsmError"]
+from collections.abc import Iterable
+
+from podfsm.textsafe import listing
+
+__all__ = ["IllegalTransition", "ManifestError", "PodfsmError", "UnknownContainer"]
 
 
 class PodfsmError(Exception):
@@ -36,3 +41,20 @@ class IllegalTransition(PodfsmError):
         if link:
             text += f" See {link}"
         super().__init__(text)
+
+
+class UnknownContainer(ManifestError, KeyError):
+    """A container name the pod does not declare; ``name`` is it, ``known`` the pod's containers.
+
+    A :class:`~podfsm.errors.ManifestError` (so a ``ValueError``) and a ``KeyError``.
+    """
+
+    def __init__(self, name: object, known: Iterable[str]) -> None:
+        self.name = name
+        self.known = tuple(known)
+        super().__init__(
+            f"container {name!r}: the pod has no such container (containers: {listing(self.known) or 'none'})"
+        )
+
+    def __str__(self) -> str:  # KeyError's would quote the message
+        return str(self.args[0])

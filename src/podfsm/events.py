@@ -9,18 +9,27 @@ Each event has a script name (``Event.NAME``) and a mapping form, so a script is
 JSON list such as ``[{"event": "schedule", "node": "node-1"}, {"event": "tick", "seconds": 10}]``.
 ``repr`` is valid Python (``ContainerExited(container='app', exit_code=1)``), so a failing
 Hypothesis example prints as a program you can paste.
+
+Every event checks itself when it is constructed, exactly as a script's step is checked: the
+types (``Tick(seconds="5")``, ``Tick(seconds=True)``, ``Schedule(node=None)``), then the values
+(``Tick(seconds=-5)``, ``ContainerExited(container="a", exit_code=256)``); each raises
+:class:`~podfsm.errors.ManifestError` (a ``ValueError``) with the message a script would get,
+``<field>: <what is wrong> (got <value>)``. Integers are 32-bit, as every Kubernetes count and
+duration of the lifecycle is (``int32``); one tick is at most :data:`MAX_TICK_SECONDS`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final, get_type_hints
 
 from podfsm.errors import ManifestError
 
 __all__ = [
+    "MAX_TICK_SECONDS",
     "ContainerEvent",
     "ContainerExited",
     "ContainerStartFailed",
@@ -59,12 +68,38 @@ PROBE_KINDS: Final = ("startup", "liveness", "readiness")
 HOOK_KINDS: Final = ("postStart", "preStop")
 RESULTS: Final = ("success", "failure")
 
+# Integers in events are Kubernetes int32s (exit codes, grace periods, durations in seconds).
+INT32_MIN: Final = -(2**31)
+INT32_MAX: Final = 2**31 - 1
+MAX_TICK_SECONDS: Final = INT32_MAX
+"""The longest one ``tick`` may be: 2147483647 s (2**31 - 1, about 68 years), the bound of every
+int32 duration (``activeDeadlineSeconds`` is at most ``math.MaxInt32``, ValidatePodSpec)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
     """Base class: one thing that happens to a pod. ``NAME`` is its script name."""
 
     NAME: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        """Check the fields' types, then :meth:`validate`, then the 32-bit range of every integer;
+        raises :class:`ManifestError` naming the field, as a script's step would."""
+        checks, ints = _CHECKS.get(type(self)) or _checks(type(self))
+        for name, check, default in checks:
+            value = getattr(self, name)
+            if value is default:  # the field's own default: valid by definition
+                continue
+            fixed = check(name, value)
+            if fixed is not value:  # a list of strings given for a tuple field
+                object.__setattr__(self, name, fixed)
+        self.validate()
+        for name in ints:
+            value = getattr(self, name)
+            if value is not None and not INT32_MIN <= value <= INT32_MAX:
+                raise ManifestError(
+                    f"{name}: must be a 32-bit integer, {INT32_MIN}..{INT32_MAX} (got {value})"
+                )
 
     def __repr__(self) -> str:
         fields = [
@@ -75,7 +110,8 @@ class Event:
         return f"{type(self).__name__}({', '.join(fields)})"
 
     def validate(self) -> None:
-        """Check values the types cannot express; raises ``ValueError`` naming the field."""
+        """Check values the types cannot express; raises :class:`ManifestError` (a ``ValueError``)
+        naming the field. Runs on construction, after the types are checked."""
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -95,7 +131,7 @@ class Schedule(PodEvent):
 
     def validate(self) -> None:
         if not self.node:
-            raise ValueError("node: must be a non-empty node name")
+            raise ManifestError("node: must be a non-empty node name")
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -164,13 +200,13 @@ class ContainerExited(ContainerEvent):
 
     def validate(self) -> None:
         if not 0 <= self.exit_code <= 255:
-            raise ValueError(f"exit_code: must be 0..255 (got {self.exit_code})")
+            raise ManifestError(f"exit_code: must be 0..255 (got {self.exit_code})")
         if self.reason is not None:
             _one_of("reason", self.reason, EXIT_REASONS)
             if self.reason == "Completed" and self.exit_code != 0:
-                raise ValueError("reason: Completed is the runtime's reason for exit code 0 only")
+                raise ManifestError("reason: Completed is the runtime's reason for exit code 0 only")
             if self.reason == "Error" and self.exit_code == 0:
-                raise ValueError("reason: Error is the runtime's reason for a non-zero exit code")
+                raise ManifestError("reason: Error is the runtime's reason for a non-zero exit code")
 
     @property
     def effective_reason(self) -> str:
@@ -216,8 +252,9 @@ class Delete(PodEvent):
     grace_period_seconds: int | None = None
 
     def validate(self) -> None:
-        if self.grace_period_seconds is not None and self.grace_period_seconds < 0:
-            raise ValueError(f"grace_period_seconds: must be >= 0 (got {self.grace_period_seconds})")
+        grace = self.grace_period_seconds
+        if grace is not None and not 0 <= grace <= INT32_MAX:
+            raise ManifestError(f"grace_period_seconds: must be 0..{INT32_MAX} (got {grace})")
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -256,14 +293,14 @@ class PodCondition(PodEvent):
 
     def validate(self) -> None:
         if not self.type:
-            raise ValueError("type: must be a non-empty condition type")
+            raise ManifestError("type: must be a non-empty condition type")
         if self.type in KUBELET_CONDITIONS:
-            raise ValueError(
+            raise ManifestError(
                 f"type: {self.type} is owned by the kubelet (PodConditionByKubelet), which overwrites it "
                 "at every status update; pod_condition sets conditions of other controllers"
             )
         if self.type == "DisruptionTarget":
-            raise ValueError(
+            raise ManifestError(
                 "type: DisruptionTarget is set by the evictions podfsm models: use evict, node events "
                 "or node_pressure"
             )
@@ -279,7 +316,12 @@ class Tick(Event):
 
     def validate(self) -> None:
         if self.seconds < 0:
-            raise ValueError(f"seconds: must be >= 0; time never runs backwards (got {self.seconds})")
+            raise ManifestError(f"seconds: must be >= 0; time never runs backwards (got {self.seconds})")
+        if self.seconds > MAX_TICK_SECONDS:
+            raise ManifestError(
+                f"seconds: must be at most {MAX_TICK_SECONDS} (2**31 - 1 s, about 68 years) per tick "
+                f"(got {self.seconds})"
+            )
 
 
 # Node events (podfsm.node, podfsm.cluster): what happens to the one node the pods run on.
@@ -359,62 +401,140 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
 
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ValueError(f"{name}: must be one of {'/'.join(allowed)} (got {value!r})")
+        raise ManifestError(f"{name}: must be one of {'/'.join(allowed)} (got {value!r})")
 
 
-def _coerce(name: str, value: Any, hint: Any) -> Any:
-    text = str(hint)
-    if hint is bool or text == "bool":
-        if not isinstance(value, bool):
-            raise ValueError(f"{name}: must be true or false (got {value!r})")
-        return value
-    if hint is int or text == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{name}: must be an integer (got {value!r})")
-        return value
-    if text in ("str", "<class 'str'>") or hint is str:
+# Field checks: ``check(name, value)`` returns the value to store (the value itself, or a tuple for
+# a list of strings) or raises ManifestError naming the field. One tuple of them per event class,
+# built from the class's type hints on its first construction (get_type_hints is slow).
+_Check = Callable[[str, Any], Any]
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _check_bool(name: str, value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise ManifestError(f"{name}: must be true or false (got {value!r})")
+    return value
+
+
+def _check_int(name: str, value: Any) -> Any:
+    if not _is_int(value):
+        raise ManifestError(f"{name}: must be an integer (got {value!r})")
+    return value
+
+
+def _check_optional_int(name: str, value: Any) -> Any:
+    if value is not None and not _is_int(value):
+        raise ManifestError(f"{name}: must be an integer (got {value!r})")
+    return value
+
+
+def _check_str(name: str, value: Any) -> Any:
+    if not isinstance(value, str):
         if isinstance(value, bool):  # YAML reads True / False unquoted as booleans
-            raise ValueError(f"{name}: must be a string (got {value!r}; quote it: '{value}')")
-        if not isinstance(value, str):
-            raise ValueError(f"{name}: must be a string (got {value!r})")
+            raise ManifestError(f"{name}: must be a string (got {value!r}; quote it: '{value}')")
+        raise ManifestError(f"{name}: must be a string (got {value!r})")
+    return value
+
+
+def _check_optional_str(name: str, value: Any) -> Any:
+    if value is not None and not isinstance(value, str):
+        raise ManifestError(f"{name}: must be a string (got {value!r})")
+    return value
+
+
+def _check_strings(name: str, value: Any) -> Any:
+    if type(value) is tuple and all(isinstance(v, str) for v in value):
         return value
-    if "int | None" in text:
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ValueError(f"{name}: must be an integer (got {value!r})")
-        return value
-    if "str | None" in text:
-        if value is not None and not isinstance(value, str):
-            raise ValueError(f"{name}: must be a string (got {value!r})")
-        return value
-    if "tuple[str, ...]" in text:
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise ValueError(f"{name}: must be a list of strings (got {value!r})")
-        return tuple(value)
-    raise TypeError(f"no coercion for {name}: {hint}")  # a programming error, not bad input
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ManifestError(f"{name}: must be a list of strings (got {value!r})")
+    return tuple(value)
+
+
+def _check_any(name: str, value: Any) -> Any:
+    return value
+
+
+# Hint text (``from __future__ import annotations``: the annotation as written) -> check.
+_CHECK_FOR_HINT: Final[dict[str, _Check]] = {
+    "bool": _check_bool,
+    "int": _check_int,
+    "int | None": _check_optional_int,
+    "str": _check_str,
+    "str | None": _check_optional_str,
+    "tuple[str, ...]": _check_strings,
+}
+_INT_HINTS: Final = frozenset({"int", "int | None"})
+_NO_DEFAULT: Final = object()
+_CHECKS: dict[type[Event], tuple[tuple[tuple[str, _Check, Any], ...], tuple[str, ...]]] = {}
+
+
+def _hint_text(hint: Any) -> str:
+    """``int``, ``str | None``, ``tuple[str, ...]``: the hint as the class spells it."""
+    return hint.__name__ if isinstance(hint, type) else str(hint)
+
+
+def _checks(cls: type[Event]) -> tuple[tuple[tuple[str, _Check, Any], ...], tuple[str, ...]]:
+    """``((field, check, default), ...), (int fields, ...)`` of an event class, computed once per class."""
+    found = _CHECKS.get(cls)
+    if found is None:
+        # The public classes report module "podfsm" (see podfsm/__init__): resolve in this module,
+        # and in the subclass's own module for an event class defined elsewhere.
+        namespace = {**vars(sys.modules[cls.__module__])} if cls.__module__ in sys.modules else {}
+        namespace.update(globals())
+        hints = get_type_hints(cls, globalns=namespace)
+        checks: list[tuple[str, _Check, Any]] = []
+        ints: list[str] = []
+        for f in dataclasses.fields(cls):
+            text = _hint_text(hints.get(f.name, Any))
+            default = _NO_DEFAULT if f.default is dataclasses.MISSING else f.default
+            checks.append((f.name, _CHECK_FOR_HINT.get(text, _check_any), default))
+            if text in _INT_HINTS:
+                ints.append(f.name)
+        found = _CHECKS[cls] = (tuple(checks), tuple(ints))
+    return found
+
+
+# Per class: its fields, and those a mapping must give; computed once.
+_FIELDS: dict[type[Event], tuple[frozenset[str], tuple[str, ...], str]] = {}
+
+
+def _fields_of(cls: type[Event]) -> tuple[frozenset[str], tuple[str, ...], str]:
+    """``(field names, required field names, the names as listed in errors)`` of an event class."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        fields = dataclasses.fields(cls)
+        names = frozenset(f.name for f in fields)
+        required = tuple(
+            f.name
+            for f in fields
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        )
+        found = _FIELDS[cls] = (names, required, ", ".join(f.name for f in fields) or "none")
+    return found
 
 
 def event_from_dict(data: Mapping[str, Any]) -> Event:
-    """An :class:`Event` from its mapping form; raises ``ValueError`` naming the bad field."""
+    """An :class:`Event` from its mapping form; raises :class:`ManifestError` (a ``ValueError``)
+    naming the bad field."""
     if not isinstance(data, Mapping):
-        raise ValueError(f"an event must be a mapping with an 'event' key (got {data!r})")
+        raise ManifestError(f"an event must be a mapping with an 'event' key (got {data!r})")
     kind = data.get("event")
     cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise ValueError(f"event: unknown event {kind!r}; known events: {', '.join(EVENT_TYPES)}")
-    hints = get_type_hints(cls, globalns=globals())  # the classes report module "podfsm"
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - set(fields) - {"event"})
-    if unknown:
-        raise ValueError(f"{unknown[0]}: unknown field for {kind!r} (fields: {', '.join(fields) or 'none'})")
-    kwargs: dict[str, Any] = {}
-    for name, f in fields.items():
-        if name in data:
-            kwargs[name] = _coerce(name, data[name], hints[name])
-        elif f.default is dataclasses.MISSING:
-            raise ValueError(f"{name}: required for {kind!r}")
-    event = cls(**kwargs)
-    event.validate()
-    return event
+        raise ManifestError(f"event: unknown event {kind!r}; known events: {', '.join(EVENT_TYPES)}")
+    names, required, listed = _fields_of(cls)
+    kwargs = {k: v for k, v in data.items() if k != "event"}
+    if not names.issuperset(kwargs):
+        unknown = sorted((k for k in kwargs if k not in names), key=str)
+        raise ManifestError(f"{unknown[0]}: unknown field for {kind!r} (fields: {listed})")
+    for name in required:
+        if name not in kwargs:
+            raise ManifestError(f"{name}: required for {kind!r}")
+    return cls(**kwargs)  # the event checks its fields (Event.__post_init__)
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:

@@ -46,6 +46,15 @@ every transition (including those into already-visited keys), every ``eventually
 every quiescent state (see :mod:`podfsm.invariants` for the meaning on cycles), and every
 applicable ``sometimes`` property once the search ends. The first violation stops the search;
 breadth-first order makes its event script a shortest one.
+
+**Sometimes.** A ``sometimes`` property no stored state satisfies is a violation only when the
+search is complete (no state is reachable that satisfies it). When a bound cut the search it is
+*not reached* (:attr:`ExploreResult.not_reached`): a deeper search may reach it, so it is no
+violation.
+
+**Progress.** ``progress`` is called with a :class:`Progress` (logical counts only) every
+:data:`PROGRESS_EVERY` expanded states; the caller decides when to show it (``podfsm explore``
+prints a line on stderr every few seconds of a long search).
 """
 
 from __future__ import annotations
@@ -53,16 +62,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, TextIO
+from typing import Any, Final
 
 from podfsm.engine import PodState, enabled_events, initial, step
 from podfsm.events import Event, event_to_dict
 from podfsm.invariants import Kind, Obs, Property, PropertyViolation, observe, properties
 from podfsm.pod import PStage
 from podfsm.records import PodPlan
+from podfsm.snapshot import pod_json
 from podfsm.stategraph import StateGraph
 
-__all__ = ["MODELS", "ExploreResult", "ModelConfig", "explore", "state_key"]
+__all__ = ["MODELS", "PROGRESS_EVERY", "ExploreResult", "ModelConfig", "Progress", "explore", "state_key"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,38 +198,33 @@ class ExploreResult:
         return self.cut_depth == 0 and self.cut_restarts == 0
 
     @property
+    def not_reached(self) -> list[str]:
+        """The applicable ``sometimes`` properties no stored state satisfied, in a search a bound
+        cut: not violations (a deeper search may reach them)."""
+        if self.complete:
+            return []
+        return sorted(name for name, reached in self.sometimes.items() if reached is False)
+
+    @property
     def rate(self) -> float:
         """Stored states per second."""
         return self.states / self.seconds if self.seconds > 0 else 0.0
 
 
-class _Progress:
-    """A one-line progress bar on a TTY (stderr), redrawn at most 10 times a second."""
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a running search is, in logical counts (no time): stored states, transitions,
+    the depth being expanded, and how much of its frontier is done."""
 
-    def __init__(self, stream: TextIO | None) -> None:
-        self.stream = stream if stream is not None and stream.isatty() else None
-        self.last = 0.0
-        self.start = time.perf_counter()
+    states: int
+    transitions: int
+    depth: int
+    frontier_done: int
+    frontier: int
 
-    def update(self, depth: int, done: int, level: int, states: int) -> None:
-        if self.stream is None:
-            return
-        now = time.perf_counter()
-        if now - self.last < 0.1:
-            return
-        self.last = now
-        width = 24
-        filled = int(width * done / level) if level else width
-        rate = states / max(now - self.start, 1e-9)
-        self.stream.write(
-            f"\rdepth {depth:>3} [{'#' * filled}{'.' * (width - filled)}] {states:>10,} states  {rate:>9,.0f} states/s"
-        )
-        self.stream.flush()
 
-    def close(self) -> None:
-        if self.stream is not None:
-            self.stream.write("\r" + " " * 78 + "\r")
-            self.stream.flush()
+PROGRESS_EVERY: Final = 256
+"""Expanded states between two calls of ``explore``'s ``progress`` callback."""
 
 
 def _path(parents: list[int], via: list[Event | None], idx: int) -> tuple[list[int], list[Event]]:
@@ -249,7 +254,7 @@ def explore(
     props: Iterable[Property] | None = None,
     check: bool = True,
     horizon: int | None = None,
-    progress: TextIO | None = None,
+    progress: Callable[[Progress], None] | None = None,
     on_state: Callable[[PodState], None] | None = None,
     manifest: dict[str, Any] | None = None,
     graph: StateGraph | None = None,
@@ -257,7 +262,8 @@ def explore(
     """Search every state of ``plan`` reachable within the bounds; see the module docstring.
 
     ``props`` restricts the checks (default: the whole registry); ``check=False`` only counts.
-    ``progress``: a stream for the progress bar (drawn only if it is a TTY). ``manifest``: the
+    ``progress``: called with a :class:`Progress` every :data:`PROGRESS_EVERY` expanded states
+    (and once at the start of each depth). ``manifest``: the
     pod as given, for the reproducer (default: the plan's defaulted object). ``graph``: a
     :class:`~podfsm.stategraph.StateGraph` that records every stored state and transition, to draw.
     """
@@ -272,7 +278,6 @@ def explore(
     for p in some_props:
         result.sometimes[p.name] = False if p.applies(plan, max_restarts) else None
     pending_some = [p for p in some_props if result.sometimes[p.name] is False]
-    bar = _Progress(progress)
     started = time.perf_counter()
 
     parents: list[int] = [0]
@@ -359,7 +364,8 @@ def explore(
         nxt_frontier: list[tuple[int, PodState, list[Event], int]] = []
         level = len(frontier)
         for done, (idx, s, evs, hot) in enumerate(frontier):
-            bar.update(depth, done, level, len(parents))
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(Progress(len(parents), result.transitions, depth, done, level))
             if not evs:
                 result.quiescent += 1
                 continue
@@ -420,24 +426,22 @@ def explore(
         frontier = nxt_frontier
         if frontier:
             depth += 1
-    bar.close()
     result.states = len(parents)
     result.depth = max(depths)
     result.seconds = time.perf_counter() - started
-    if result.violation is None and check:
+    if result.violation is None and check and result.complete:
+        # Only a complete search shows that no reachable state satisfies a sometimes property; in
+        # a bounded one it is not reached (ExploreResult.not_reached), which is no violation.
         for p in some_props:
             if result.sometimes[p.name] is False:
                 result.violation = PropertyViolation.of(
-                    p,
-                    f"no reachable state within the bounds (max depth {max_depth}, max restarts {max_restarts})",
+                    p, "no reachable state satisfies it (the search was complete: no bound was hit)"
                 ).with_trace(pod_manifest, [], "")
                 break
     return result
 
 
 def _pod_of(plan: PodPlan, s: PodState, prev: Obs | None) -> dict[str, Any]:
-    from podfsm.snapshot import pod_json
-
     return pod_json(plan, s, prev.pod if prev is not None else None)
 
 

@@ -56,9 +56,10 @@ from typing import Any, Final, NamedTuple
 
 from podfsm.engine import PodState
 from podfsm.events import Event
-from podfsm.oracle import Columns, kubectl_columns, parse_time, pod_phase, reported_phase
+from podfsm.oracle import Columns, kubectl_columns, pod_conditions, pod_phase, reported_phase
 from podfsm.pod import PStage
 from podfsm.records import CState, Ctr, PodPlan
+from podfsm.timefmt import parse_time
 
 __all__ = [
     "PENDING",
@@ -1209,6 +1210,8 @@ def phase_is_getphase(o: Obs) -> bool:
         # The API removed the object itself (a delete with grace 0): the status is the kubelet's
         # last one, generated before the deletion, so getPhase is read without the deletion.
         reported = str(pod_phase(o.pod, pod_is_terminal=o.terminal))
+    if not o.terminal and _should_evict(o):
+        reported = "Failed"  # generateAPIPodStatus: ShouldEvict overrides getPhase from then on
     if reported == o.phase:
         return True
     held_back = reported in ("Succeeded", "Failed") and not o.terminal
@@ -1216,6 +1219,98 @@ def phase_is_getphase(o: Obs) -> bool:
         c.state not in _NO_INSTANCE or c.state in _START_IN_FLIGHT for c in o.state.ctrs
     )
     return held_back and may_run
+
+
+def _should_evict(o: Obs) -> bool:
+    """True iff a pod sync handler's ``ShouldEvict`` says evict: the active deadline has passed
+    (active_deadline.go). The kubelet's decision, read off the model (``PodState.reason``); when it
+    may be taken is active-deadline-enforced's business."""
+    return o.state.reason == "DeadlineExceeded"
+
+
+def kubelet_phase_of(o: Obs) -> str:
+    """The phase the kubelet computes for the status it generates (``generateAPIPodStatus``):
+    a terminal ``status.phase`` kept; ``Failed`` once ``ShouldEvict`` says so; else ``getPhase`` of
+    the object, with ``podIsTerminal`` when the pod is deleted or evicted (``syncTerminatingPod``)."""
+    if o.terminal:
+        return o.phase
+    if _should_evict(o):
+        return "Failed"
+    return str(pod_phase(o.pod, pod_is_terminal=o.deleted or o.state.reason == "Evicted"))
+
+
+# What GeneratePodReadyCondition cannot see: the conditions generated after it.
+_GENERATED_AFTER_READY: Final = frozenset({"Ready", "ContainersReady", "PodScheduled"})
+
+
+@always(
+    "conditions-follow-kubelet-phase",
+    "K4: kubelet_pods.go generateAPIPodStatus; status_manager.go mergePodStatus; status/generate.go",
+)
+def conditions_follow_kubelet_phase(o: Obs) -> bool:
+    """Holds if the published Initialized, ContainersReady and Ready conditions (status and reason) are generate.go's for the phase the kubelet computed, not for the published phase.
+
+    ``generateAPIPodStatus`` generates the kubelet-owned conditions from its phase (getPhase,
+    ``Failed`` once the active deadline's ``ShouldEvict`` says so, a terminal phase kept);
+    ``mergePodStatus`` then holds back only phase, reason and message while containers may still
+    run. So from the moment the kubelet decides a pod Failed or Succeeded, ContainersReady and
+    Ready read ``PodFailed`` / ``PodCompleted`` even while the published phase is still Pending or
+    Running. Not judged while the kubelet does not report (the API keeps its last status) or after
+    MarkPodsNotReady (Ready is the node controller's then); Ready only against readiness gates
+    that GeneratePodReadyCondition can see (the condition list before Ready).
+    """
+    if o.state.away or o.removed or o.cond("Initialized") is None:
+        return True
+    phase = kubelet_phase_of(o)
+    seen = [c for c in o.status.get("conditions") or () if c.get("type") not in _GENERATED_AFTER_READY]
+    expected = pod_conditions({**o.pod, "status": {**o.status, "phase": phase, "conditions": seen}})
+    checked = ("Initialized", "ContainersReady") if o.state.not_ready_marked else _KUBELET_CONDITIONS
+    for ctype in checked:
+        got, want = o.cond(ctype), expected[ctype]
+        if got is None or got.get("status") != want.status or (got.get("reason") or "") != want.reason:
+            return False
+    return True
+
+
+_KUBELET_CONDITIONS: Final = ("Initialized", "ContainersReady", "Ready")
+
+
+@always("kubelet-disruption-with-terminal-phase", "K4: status_manager.go mergePodStatus (DisruptionTarget)")
+def kubelet_disruption_with_terminal_phase(o: Obs) -> bool:
+    """Holds if the kubelet's own DisruptionTarget condition (reason TerminationByKubelet) appears only with a terminal phase.
+
+    ``mergePodStatus`` sends it "only ... once all containers have terminated and the phase is
+    terminal"; the Eviction API's, the taint manager's and PodGC's are written by those
+    controllers directly and are not bound by it.
+    """
+    disruption = o.cond("DisruptionTarget")
+    return disruption is None or disruption.get("reason") != "TerminationByKubelet" or o.terminal
+
+
+@always_step(
+    "terminal-decision-holds-phase", "K3: status_manager.go mergePodStatus (couldHaveRunningContainers)"
+)
+def terminal_decision_holds_phase(prev: Obs, event: Event, nxt: Obs) -> bool:
+    """Holds if, once the kubelet's phase is terminal while the published one is not, the published phase does not move until it becomes terminal.
+
+    ``mergePodStatus`` publishes ``oldPodStatus.Phase`` while containers may still run, so a pod
+    decided Failed (the active deadline, an init container failed under Never) or Succeeded does
+    not go from Pending to Running on the way. The active deadline's decision (``ShouldEvict``) is
+    permanent: not even a start in flight that completes after it moves the phase. A decision
+    getPhase took can be undone by such a start (a sidecar restart the runtime had not yet answered
+    when the last app container failed: getPhase says Running again once it runs), the model's
+    finer grain that phase-is-getphase documents; those steps are not judged.
+    """
+    if (
+        prev.terminal
+        or prev.removed
+        or prev.state.away
+        or kubelet_phase_of(prev) not in ("Succeeded", "Failed")
+    ):
+        return True
+    if not _should_evict(prev) and any(c.state in _START_IN_FLIGHT for c in prev.state.ctrs):
+        return True
+    return nxt.phase == prev.phase or nxt.terminal
 
 
 @always_step("image-pull-policy-respected", "model: images/image_manager.go EnsureImageExists")

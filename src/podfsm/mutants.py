@@ -413,6 +413,22 @@ def _readiness_gates_ignored() -> list[Patch]:
     return [(snapshot, "pod_ready_condition", pod_ready_condition)]
 
 
+def _conditions_from_published_phase() -> list[Patch]:
+    def published_phase(plan: PodPlan, s: Any) -> PodPhase:
+        return cast(PodPhase, s.phase)
+
+    return [(snapshot, "kubelet_phase", published_phase)]
+
+
+def _deadline_forgotten() -> list[Patch]:
+    def getphase_only(plan: PodPlan, s: Any) -> PodPhase:
+        if s.phase.is_terminal:
+            return cast(PodPhase, s.phase)
+        return _PHASE_OF(plan, s.codes, terminal=s.deletion_at >= 0)
+
+    return [(engine, "kubelet_phase", getphase_only), (snapshot, "kubelet_phase", getphase_only)]
+
+
 def _pod(name: str, spec: dict[str, Any]) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec}
 
@@ -451,6 +467,12 @@ _SIDECAR_INIT_NEVER: Final = {
 _GATED: Final = {
     "restartPolicy": "Always",
     "readinessGates": [{"conditionType": "example.com/lb"}],
+    "containers": [_c("app")],
+}
+_DEADLINE: Final = {
+    "restartPolicy": "Always",
+    "terminationGracePeriodSeconds": 5,
+    "activeDeadlineSeconds": 30,
     "containers": [_c("app")],
 }
 _GRACE: Final = {
@@ -593,6 +615,20 @@ MUTANTS: Final[dict[str, Mutant]] = {
             "ready-needs-readiness-gates",
             _w("readiness-gates-ignored", _GATED, max_restarts=0, max_depth=6),
             _readiness_gates_ignored,
+        ),
+        Mutant(
+            "conditions-from-published-phase",
+            "the kubelet's conditions follow the published phase, not its own: Ready stays True through a deadline kill",
+            "conditions-follow-kubelet-phase",
+            _w("conditions-from-published-phase", _DEADLINE, max_restarts=0, max_depth=6),
+            _conditions_from_published_phase,
+        ),
+        Mutant(
+            "deadline-forgotten-by-later-start",
+            "generateAPIPodStatus forgets ShouldEvict: a start completing after the deadline makes the pod Running",
+            "terminal-decision-holds-phase",
+            _w("deadline-forgotten-by-later-start", _DEADLINE, max_restarts=0, max_depth=6),
+            _deadline_forgotten,
         ),
         Mutant(
             "terminated-pod-reports-success",

@@ -44,8 +44,8 @@ from typing import Any, Final, NamedTuple
 from podfsm.config import Config
 from podfsm.errors import IllegalTransition
 from podfsm.events import Event, NodePressure
-from podfsm.oracle import parse_time
 from podfsm.table import Machine, Row, define
+from podfsm.timefmt import parse_time
 
 __all__ = [
     "DEFAULT_TOLERATION_SECONDS",
@@ -434,7 +434,7 @@ def node_json(node: NodeState, t: int, config: Config | None = None) -> dict[str
         return None
     config = config or Config()
     name = node.name or "node-1"
-    uid = hashlib.sha256(f"node/{name}".encode()).hexdigest()
+    uid = hashlib.sha256(f"node/{name}".encode("utf-8", "surrogatepass")).hexdigest()
     beat = _timestamp(config, node.heartbeat_at)
     conditions = []
     for kind, sig in zip(KINDS, node.signals, strict=True):

@@ -22,22 +22,37 @@ rejects them), ``ObservedGeneration`` on conditions, and the AGE column (it need
 The functions read the JSON as it is, without API-server defaulting, with one exception: a
 missing ``spec.restartPolicy`` is read as ``Always`` (``SetDefaults_PodSpec``), because every Pod
 the API server returns has one.
+
+**Malformed objects.** The functions read the object directly (the fast path: no validation).
+An object they cannot read (``status`` a list, ``containerStatuses`` a string, ``restartCount`` a
+string, ``state`` a list, a name that is not a string, ...) raises
+:class:`~podfsm.errors.ManifestError` naming the first field the API server would reject,
+``status.containerStatuses[0].state: Input should be a valid dictionary ... (got [])``: only then
+is the object validated (:meth:`podfsm.api.Pod.from_api`), so a well-formed object costs nothing
+more. Each function checks what it reads (``pod_phase`` does not read ``restartCount``); an
+absent part (no ``spec``, no ``status``) reads as empty, as Go's zero value does.
+:func:`should_restart` on a container the pod does not declare raises :class:`UnknownContainer`;
+a ``now`` that is not a time raises :class:`~podfsm.errors.ManifestError`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from podfsm.enums import PodPhase
+from podfsm.errors import ManifestError, UnknownContainer
+from podfsm.timefmt import parse_time
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from podfsm.api import Pod
 
 __all__ = [
     "Columns",
     "Condition",
+    "UnknownContainer",
     "human_duration",
     "kubectl_columns",
     "pod_conditions",
@@ -104,20 +119,121 @@ class Columns:
 # ---------------------------------------------------------------------------------------------
 
 
-def as_pod_dict(pod: Any) -> Mapping[str, Any]:
+def as_pod_dict(pod: Mapping[str, Any] | Pod) -> Mapping[str, Any]:
     """The v1 JSON mapping of ``pod``: a mapping as given, or a pydantic Pod dumped by alias."""
-    if isinstance(pod, dict):
+    if isinstance(pod, Mapping):
         return pod
     to_api = getattr(pod, "to_api", None)
     if to_api is not None:
         result: Mapping[str, Any] = to_api()
         return result
-    raise TypeError(f"expected a v1 Pod as a dict or a podfsm.Pod, got {type(pod).__name__}")
+    raise ManifestError(f"expected a v1 Pod as a mapping or a podfsm.Pod (got {type(pod).__name__})")
 
 
-def _parts(pod: Any) -> tuple[Mapping[str, Any], Mapping[str, Any], Mapping[str, Any]]:
-    d = as_pod_dict(pod)
-    return d.get("metadata") or _EMPTY, d.get("spec") or _EMPTY, d.get("status") or _EMPTY
+# What reading a malformed object raises on the fast path (see _malformed).
+_UNREADABLE: Final = (AttributeError, TypeError, KeyError, ValueError, IndexError)
+
+
+def _empty(value: object) -> Mapping[str, Any]:
+    """``{}`` for a falsy value that stands for an absent object (``None``, an empty mapping);
+    raises for one that is not an object (``[]``, ``""``, ``0``, ``false``).
+
+    The fast path reads ``x.get(key) or _empty(x.get(key))``: a non-empty value that is not a
+    mapping fails at its first ``.get``, an empty one here; both are explained by :func:`_malformed`.
+    """
+    if value is None or type(value) is dict or isinstance(value, Mapping):
+        return _EMPTY
+    raise TypeError("expected a mapping")
+
+
+def _parts(pod: Mapping[str, Any] | Pod) -> tuple[Mapping[str, Any], Mapping[str, Any], Mapping[str, Any]]:
+    """``(metadata, spec, status)``; raises (for :func:`_malformed`) when one is not a mapping. An
+    absent part reads as empty, as Go's zero value does (upstream's test tables give partial
+    objects: no spec, no containers)."""
+    d = pod if type(pod) is dict else as_pod_dict(pod)
+    metadata = d.get("metadata")
+    if type(metadata) is not dict:
+        metadata = _part(metadata)
+    spec = d.get("spec")
+    if type(spec) is not dict:
+        spec = _part(spec)
+    status = d.get("status")
+    if type(status) is not dict:
+        status = _part(status)
+    return metadata, spec, status
+
+
+def _part(value: object) -> Mapping[str, Any]:
+    """A part of the object that is not a dict (the slow case): a mapping as it is, ``{}`` if absent."""
+    if value is None:
+        return _EMPTY
+    if isinstance(value, Mapping):
+        return value
+    raise TypeError("expected a mapping")  # explained by _malformed
+
+
+def _malformed(pod: object, error: Exception) -> NoReturn:
+    """Raise the :class:`ManifestError` for ``pod``, which the fast path could not read (``error``):
+    the first field :meth:`podfsm.api.Pod.from_api` rejects, or a timestamp that does not parse."""
+    if isinstance(error, ManifestError):
+        raise error
+    problem = pod_problem(pod)
+    if problem is not None:
+        raise ManifestError(problem) from None
+    raise ManifestError(f"the Pod cannot be read ({type(error).__name__}: {error})") from error
+
+
+def pod_problem(pod: object) -> str | None:
+    """What is wrong with ``pod`` as a v1 Pod the oracle reads, or ``None``: the first invalid field,
+    ``Pod "web": status.containerStatuses[0].restartCount: Input should be a valid integer (got '3')``.
+
+    Slow (a full validation): the oracle calls it only on an object it failed to read.
+    """
+    # lazy: keeps import podfsm light (pydantic explains a malformed object, on error only)
+    from pydantic import ValidationError
+
+    from podfsm.api import Pod as PodModel
+    from podfsm.loader import format_validation_error
+
+    if isinstance(pod, PodModel):
+        data: Any = pod.to_api()
+    elif isinstance(pod, Mapping):
+        data = dict(pod)
+    else:
+        return f"expected a v1 Pod as a mapping or a podfsm.Pod (got {type(pod).__name__})"
+    meta = data.get("metadata")
+    name = meta.get("name") if isinstance(meta, Mapping) else None
+    where = f'Pod "{name}": ' if isinstance(name, str) and name else ""
+    try:
+        model = PodModel.from_api(data)
+    except ValidationError as e:
+        return where + format_validation_error(e)
+    status = model.status
+    for key, statuses in (
+        ("initContainerStatuses", status.init_container_statuses if status else None),
+        ("containerStatuses", status.container_statuses if status else None),
+    ):
+        for i, cs in enumerate(statuses or ()):
+            for state_key, state in (("state", cs.state), ("lastState", cs.last_state)):
+                term = state.terminated if state is not None else None
+                for field, stamp in (
+                    ("startedAt", term.started_at if term else None),
+                    ("finishedAt", term.finished_at if term else None),
+                ):
+                    if stamp is not None and _bad_time(stamp):
+                        return (
+                            f"{where}status.{key}[{i}].{state_key}.terminated.{field}: "
+                            f"not an RFC 3339 time (got {stamp!r})"
+                        )
+    return None
+
+
+def _bad_time(value: object) -> bool:
+    try:
+        parse_time(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+    return False
 
 
 def _restart_policy(spec: Mapping[str, Any]) -> str:
@@ -135,21 +251,61 @@ def _statuses_by_name(status: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]
     by_name: dict[str, Mapping[str, Any]] = {}
     for key in ("initContainerStatuses", "containerStatuses"):
         for cs in status.get(key) or ():
-            by_name.setdefault(cs.get("name", ""), cs)
+            name = cs.get("name", "")
+            if type(name) is not str:
+                raise TypeError(f"{key}: a name is not a string")  # explained by _malformed
+            by_name.setdefault(name, cs)
     return by_name
+
+
+def _containers(value: object) -> Sequence[Any]:
+    """``spec.containers`` when it is not a list (the slow case): a tuple as it is; raises otherwise."""
+    if isinstance(value, tuple):
+        return value
+    raise TypeError("spec.containers: expected a list")  # explained by _malformed
+
+
+def _missing(name: object) -> NoReturn:
+    """Raise for ``name``, a container name of the spec that is not a string (so no status can
+    match it: status names are strings, :func:`_statuses_by_name`). The callers check the type
+    only on a miss, which keeps the check off the fast path."""
+    raise TypeError(f"name: expected a string (got {name!r})")  # explained by _malformed
+
+
+def _code(term: Mapping[str, Any]) -> int:
+    """``exitCode`` of a ``terminated`` state (0 when absent); raises when it is not an integer."""
+    code = term.get("exitCode", 0)
+    if type(code) is not int:
+        raise TypeError("exitCode: expected an integer")  # explained by _malformed
+    return code
 
 
 def _last_terminated(cs: Mapping[str, Any]) -> Mapping[str, Any] | None:
     last = cs.get("lastState")
-    return last.get("terminated") if last else None
+    if not last:
+        if last is not None and type(last) is not dict:
+            _empty(last)  # raises unless an empty mapping
+        return None
+    term: Mapping[str, Any] | None = last.get("terminated")
+    if not term and term is not None and type(term) is not dict:
+        _empty(term)  # {} is a termination with every field unset; [] is not an object
+    return term
+
+
+def _spec_name(container: Mapping[str, Any]) -> str:
+    """The ``name`` of a container of the spec; raises when it is not a string."""
+    name = container.get("name", "")
+    if type(name) is not str:
+        raise TypeError("name: expected a string")  # explained by _malformed
+    return name
 
 
 def _regular_started(spec: Mapping[str, Any], by_name: Mapping[str, Mapping[str, Any]]) -> bool:
     """True iff a regular container's status is running or terminated (``HasAnyRegularContainerStarted``)."""
     for c in spec.get("containers") or ():
-        cs = by_name.get(c.get("name", ""))
+        cs = by_name.get(c.get("name", ""))  # names: checked by containers_ready_condition
         if cs is not None:
-            state = cs.get("state") or _EMPTY
+            state = cs.get("state") or _empty(cs.get("state"))
             if state.get("running") is not None or state.get("terminated") is not None:
                 return True
     return False
@@ -167,12 +323,12 @@ def _regular_instance_exists(spec: Mapping[str, Any], by_name: Mapping[str, Mapp
     reboot) would differ, and the object cannot tell that: pass ``pod_has_initialized`` then.
     """
     for c in spec.get("containers") or ():
-        cs = by_name.get(c.get("name", ""))
+        cs = by_name.get(c.get("name", ""))  # names: checked by _count_phase, which pod_phase calls next
         if cs is not None:
-            state = cs.get("state") or _EMPTY
+            state = cs.get("state") or _empty(cs.get("state"))
             if state.get("running") is not None or state.get("terminated") is not None:
                 return True
-            if (cs.get("lastState") or _EMPTY).get("terminated") is not None:
+            if (cs.get("lastState") or _EMPTY).get("terminated") is not None:  # checked by _count_phase
                 return True
     return False
 
@@ -206,12 +362,15 @@ def _count_phase(spec: Mapping[str, Any], by_name: Mapping[str, Mapping[str, Any
     """Project the statuses into :class:`_PhaseCounts`, row by row as in k8s-semantics.md §2.2."""
     n = _PhaseCounts()
     for container in spec.get("initContainers") or ():
-        cs = by_name.get(container.get("name", ""))
-        if _is_sidecar(container):
+        name = container.get("name", "")
+        cs = by_name.get(name)
+        if cs is None and type(name) is not str:
+            _missing(name)
+        if container.get("restartPolicy") == "Always":  # _is_sidecar, inline: the hot path
             if cs is None:
                 n.unknown += 1
                 continue
-            state = cs.get("state") or _EMPTY
+            state = cs.get("state") or _empty(cs.get("state"))
             if state.get("running") is not None:
                 n.running += 1
                 if not cs.get("started"):
@@ -230,33 +389,42 @@ def _count_phase(spec: Mapping[str, Any], by_name: Mapping[str, Mapping[str, Any
         if cs is None:
             n.pending_regular_init += 1
             continue
-        state = cs.get("state") or _EMPTY
+        state = cs.get("state") or _empty(cs.get("state"))
         if state.get("running") is not None:
             n.pending_regular_init += 1
         elif (term := state.get("terminated")) is not None:
-            if term.get("exitCode", 0) != 0:
+            code = term.get("exitCode", 0)
+            if code != 0:
+                if type(code) is not int:
+                    raise TypeError("exitCode: expected an integer")  # explained by _malformed
                 n.failed_init += 1
         elif state.get("waiting") is not None:
             last = _last_terminated(cs)
             if last is not None:
-                if last.get("exitCode", 0) != 0:
+                if _code(last) != 0:
                     n.failed_init += 1
             else:
                 n.pending_regular_init += 1
         else:
             n.pending_regular_init += 1
     for container in spec.get("containers") or ():
-        cs = by_name.get(container.get("name", ""))
+        name = container.get("name", "")
+        cs = by_name.get(name)
         if cs is None:
+            if type(name) is not str:
+                _missing(name)
             n.unknown += 1
             continue
-        state = cs.get("state") or _EMPTY
+        state = cs.get("state") or _empty(cs.get("state"))
         if state.get("running") is not None:
             n.running += 1
         elif (term := state.get("terminated")) is not None:
             n.stopped += 1
-            if term.get("exitCode", 0) == 0:
+            code = term.get("exitCode", 0)
+            if code == 0:
                 n.succeeded += 1
+            elif type(code) is not int:
+                raise TypeError("exitCode: expected an integer")  # explained by _malformed
         elif state.get("waiting") is not None:
             if _last_terminated(cs) is not None:
                 n.stopped += 1  # restarting: counted as stopped, never as succeeded
@@ -301,7 +469,10 @@ def _decide_phase(
 
 
 def pod_phase(
-    pod: Any, *, pod_is_terminal: bool | None = None, pod_has_initialized: bool | None = None
+    pod: Mapping[str, Any] | Pod,
+    *,
+    pod_is_terminal: bool | None = None,
+    pod_has_initialized: bool | None = None,
 ) -> PodPhase:
     """The phase the kubelet computes for ``pod`` (``getPhase``, pkg/kubelet/kubelet_pods.go).
 
@@ -314,17 +485,24 @@ def pod_phase(
     >>> pod_phase({"spec": {"containers": [{"name": "a"}]},
     ...            "status": {"containerStatuses": [{"name": "a", "state": {"running": {}}}]}})
     <PodPhase.RUNNING: 'Running'>
+
+    A malformed object raises :class:`~podfsm.errors.ManifestError` naming the field.
     """
-    metadata, spec, status = _parts(pod)
-    if pod_is_terminal is None:
-        pod_is_terminal = metadata.get("deletionTimestamp") is not None or status.get("phase") in _TERMINAL
-    by_name = _statuses_by_name(status)
-    if pod_has_initialized is None:
-        pod_has_initialized = _regular_instance_exists(spec, by_name)
-    counts = _count_phase(spec, by_name)
-    return _decide_phase(
-        counts, _restart_policy(spec), pod_is_terminal, pod_has_initialized, _is_static_pod(metadata)
-    )
+    try:
+        metadata, spec, status = _parts(pod)
+        if pod_is_terminal is None:
+            pod_is_terminal = (
+                metadata.get("deletionTimestamp") is not None or status.get("phase") in _TERMINAL
+            )
+        by_name = _statuses_by_name(status)
+        if pod_has_initialized is None:
+            pod_has_initialized = _regular_instance_exists(spec, by_name)
+        counts = _count_phase(spec, by_name)
+        return _decide_phase(
+            counts, _restart_policy(spec), pod_is_terminal, pod_has_initialized, _is_static_pod(metadata)
+        )
+    except _UNREADABLE as e:
+        _malformed(pod, e)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,6 +543,8 @@ def containers_ready_condition(
             name = c.get("name", "")
             cs = by_name.get(name)
             if cs is None:
+                if type(name) is not str:
+                    _missing(name)
                 unknown.append(name)
             elif not cs.get("ready"):
                 unready.append(name)
@@ -414,6 +594,8 @@ def pod_initialized_condition(
         name = c.get("name", "")
         cs = found.get(name)
         if cs is None:
+            if type(name) is not str:
+                _missing(name)
             unknown.append(name)
             continue
         # isInitContainerInitialized: a sidecar must be started, a regular init container ready (exit 0).
@@ -428,32 +610,36 @@ def pod_initialized_condition(
     return Condition("False", CONTAINERS_NOT_INITIALIZED, message) if message else _TRUE
 
 
-def pod_conditions(pod: Any) -> dict[str, Condition]:
+def pod_conditions(pod: Mapping[str, Any] | Pod) -> dict[str, Condition]:
     """The kubelet-owned conditions of ``pod``: ``Initialized``, ``ContainersReady``, ``Ready``.
 
     They are computed from the container statuses and ``status.phase`` (or, when the object has
     no phase, :func:`pod_phase`), as ``generateAPIPodStatus`` calls generate.go. ``PodScheduled``
     is included as the object carries it (the scheduler owns it). The statuses are Go ``nil``
     when neither ``initContainerStatuses`` nor ``containerStatuses`` is present, and empty when a
-    key is present with ``[]`` (k8s-semantics.md §7, "Nil vs empty statuses").
+    key is present with ``[]`` (k8s-semantics.md §7, "Nil vs empty statuses"). A malformed object
+    raises :class:`~podfsm.errors.ManifestError` naming the field.
     """
-    _, spec, status = _parts(pod)
-    phase = status.get("phase") or pod_phase(pod)
-    nil = status.get("initContainerStatuses") is None and status.get("containerStatuses") is None
-    by_name = None if nil else _statuses_by_name(status)  # Go nil when both lists are absent
-    existing = status.get("conditions") or ()
-    containers_ready = containers_ready_condition(spec, by_name, phase)
-    result = {
-        "Initialized": pod_initialized_condition(spec, by_name, phase),
-        "ContainersReady": containers_ready,
-        "Ready": pod_ready_condition(spec, existing, containers_ready),
-    }
-    scheduled = next((c for c in existing if c.get("type") == "PodScheduled"), None)
-    if scheduled is not None:
-        result["PodScheduled"] = Condition(
-            scheduled.get("status", ""), scheduled.get("reason") or "", scheduled.get("message") or ""
-        )
-    return result
+    try:
+        _, spec, status = _parts(pod)
+        phase = status.get("phase") or pod_phase(pod)
+        nil = status.get("initContainerStatuses") is None and status.get("containerStatuses") is None
+        by_name = None if nil else _statuses_by_name(status)  # Go nil when both lists are absent
+        existing = status.get("conditions") or ()
+        containers_ready = containers_ready_condition(spec, by_name, phase)
+        result = {
+            "Initialized": pod_initialized_condition(spec, by_name, phase),
+            "ContainersReady": containers_ready,
+            "Ready": pod_ready_condition(spec, existing, containers_ready),
+        }
+        scheduled = next((c for c in existing if c.get("type") == "PodScheduled"), None)
+        if scheduled is not None:
+            result["PodScheduled"] = Condition(
+                scheduled.get("status", ""), scheduled.get("reason") or "", scheduled.get("message") or ""
+            )
+        return result
+    except _UNREADABLE as e:
+        _malformed(pod, e)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -461,7 +647,7 @@ def pod_conditions(pod: Any) -> dict[str, Condition]:
 # ---------------------------------------------------------------------------------------------
 
 
-def should_restart(pod: Any, container_name: str) -> bool:
+def should_restart(pod: Mapping[str, Any] | Pod, container_name: str) -> bool:
     """Whether the kubelet would (re)start ``container_name`` (``ShouldContainerBeRestarted``).
 
     The v1 status stands for the runtime status: no status (never run) → start it; ``running``
@@ -471,36 +657,41 @@ def should_restart(pod: Any, container_name: str) -> bool:
     A pod with a ``deletionTimestamp`` restarts nothing. Only the pod-level policy is consulted,
     as upstream does (a sidecar's own ``restartPolicy: Always`` is applied by the init-container
     logic, not here).
+
+    A container the pod does not declare raises :class:`UnknownContainer` (a ``KeyError`` and a
+    :class:`~podfsm.errors.ManifestError`); a malformed object raises ``ManifestError``.
     """
-    metadata, spec, status = _parts(pod)
-    if metadata.get("deletionTimestamp") is not None:
-        return False
-    cs = _statuses_by_name(status).get(container_name)
-    if cs is None:
-        return True
-    state = cs.get("state") or _EMPTY
-    if state.get("running") is not None:
-        return False
-    exited = state.get("terminated")
-    if exited is None:
-        exited = _last_terminated(cs) if state.get("waiting") is not None else None
+    try:
+        metadata, spec, status = _parts(pod)
+        declared = [
+            _spec_name(c) for c in (*(spec.get("initContainers") or ()), *(spec.get("containers") or ()))
+        ]
+        if container_name not in declared:
+            raise UnknownContainer(container_name, declared)
+        if metadata.get("deletionTimestamp") is not None:
+            return False
+        cs = _statuses_by_name(status).get(container_name)  # a declared name: a string
+        if cs is None:
+            return True
+        state = cs.get("state") or _empty(cs.get("state"))
+        if state.get("running") is not None:
+            return False
+        exited = state.get("terminated")
         if exited is None:
-            return True  # runtime Created or Unknown: "always restart"
-    policy = _restart_policy(spec)
-    if policy == "Never":
-        return False
-    return not (policy == "OnFailure" and exited.get("exitCode", 0) == 0)
+            exited = _last_terminated(cs) if state.get("waiting") is not None else None
+            if exited is None:
+                return True  # runtime Created or Unknown: "always restart"
+        policy = _restart_policy(spec)
+        if policy == "Never":
+            return False
+        return not (policy == "OnFailure" and _code(exited) == 0)
+    except _UNREADABLE as e:
+        _malformed(pod, e)
 
 
 # ---------------------------------------------------------------------------------------------
 # kubectl get pods (pkg/printers/internalversion/printers.go printPod)
 # ---------------------------------------------------------------------------------------------
-
-
-def parse_time(value: str | datetime) -> datetime:
-    """An RFC 3339 timestamp as an aware datetime (naive datetimes are taken as UTC)."""
-    t = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
 
 
 def human_duration(seconds: float) -> str:
@@ -535,11 +726,6 @@ def human_duration(seconds: float) -> str:
     return f"{hours // 24 // 365}y"
 
 
-def _finished_at(cs: Mapping[str, Any]) -> str | None:
-    last = _last_terminated(cs)
-    return last.get("finishedAt") if last else None
-
-
 def _later(a: str | None, b: str | None) -> str | None:
     """The later of two RFC 3339 timestamps (``metav1.Time.Before``); ``None`` is the zero time."""
     if b is None:
@@ -551,130 +737,159 @@ def _later(a: str | None, b: str | None) -> str | None:
     return b if parse_time(a) < parse_time(b) else a
 
 
-def kubectl_columns(pod: Any, *, now: datetime | str | None = None) -> Columns:
+def _now(now: datetime | str) -> datetime:
+    """``now`` as an aware datetime; :class:`ManifestError` when it is not a time."""
+    try:
+        return parse_time(now)
+    except (TypeError, ValueError):
+        raise ManifestError(f"now: not an RFC 3339 time or a datetime (got {now!r})") from None
+
+
+def kubectl_columns(pod: Mapping[str, Any] | Pod, *, now: datetime | str | None = None) -> Columns:
     """The STATUS, READY and RESTARTS cells of ``kubectl get pods`` (``printPod``).
 
     ``now`` (a datetime or RFC 3339 string) is only used for the "(10s ago)" part of RESTARTS;
-    podfsm never reads the wall clock.
+    podfsm never reads the wall clock. A malformed object, or a ``now`` that is not a time, raises
+    :class:`~podfsm.errors.ManifestError`.
     """
-    metadata, spec, status = _parts(pod)
-    phase = status.get("phase") or ""
-    reason: str = status.get("reason") or phase
-    conditions = status.get("conditions") or ()
-    for cond in conditions:
-        if cond.get("type") == "PodScheduled" and cond.get("reason") == "SchedulingGated":
-            reason = "SchedulingGated"
+    now_t = None if now is None else _now(now)
+    try:
+        metadata, spec, status = _parts(pod)
+        phase = status.get("phase") or ""
+        reason: str = status.get("reason") or phase
+        conditions = status.get("conditions") or ()
+        for cond in conditions:
+            if cond.get("type") == "PodScheduled" and cond.get("reason") == "SchedulingGated":
+                reason = "SchedulingGated"
 
-    init_specs = {c.get("name", ""): c for c in spec.get("initContainers") or ()}
-    total = len(spec.get("containers") or ()) + sum(1 for c in init_specs.values() if _is_sidecar(c))
-    ready = restarts = sidecar_restarts = 0
-    last_restart: str | None = None
-    last_sidecar_restart: str | None = None
+        init_specs = {c.get("name", ""): c for c in spec.get("initContainers") or ()}
+        containers = spec.get("containers") or ()
+        if type(containers) is not list:
+            containers = _containers(containers)
+        total = len(containers)
+        for c in init_specs.values():
+            if c.get("restartPolicy") == "Always":  # _is_sidecar, inline: the hot path
+                total += 1
+        ready = restarts = sidecar_restarts = 0
+        last_restart: str | None = None
+        last_sidecar_restart: str | None = None
 
-    initializing = False
-    n_init = len(spec.get("initContainers") or ())
-    for i, cs in enumerate(status.get("initContainerStatuses") or ()):
-        count = cs.get("restartCount", 0)
-        finished = _finished_at(cs)
-        restarts += count
-        if finished is not None:
-            last_restart = _later(last_restart, finished)
-        container = init_specs.get(cs.get("name", ""))
-        if _is_sidecar(container):
-            sidecar_restarts += count
-            last_sidecar_restart = _later(last_sidecar_restart, finished)
-        state = cs.get("state") or _EMPTY
-        term = state.get("terminated")
-        waiting = state.get("waiting")
-        if term is not None and term.get("exitCode", 0) == 0:
-            continue
-        if _is_sidecar(container) and cs.get("started"):
-            if cs.get("ready"):
-                ready += 1
-            continue
-        if term is not None:  # initialization failed
-            if term.get("reason"):
-                reason = "Init:" + term["reason"]
-            elif term.get("signal"):
-                reason = f"Init:Signal:{term['signal']}"
-            else:
-                reason = f"Init:ExitCode:{term.get('exitCode', 0)}"
-        elif waiting is not None and waiting.get("reason") and waiting["reason"] != "PodInitializing":
-            reason = "Init:" + waiting["reason"]
-        else:
-            reason = f"Init:{i}/{n_init}"
-        initializing = True
-        break
-
-    initialized = any(c.get("type") == "Initialized" and c.get("status") == "True" for c in conditions)
-    if not initializing or initialized:
-        restarts = sidecar_restarts
-        last_restart = last_sidecar_restart
-        has_running = False
-        for cs in reversed(status.get("containerStatuses") or ()):
-            restarts += cs.get("restartCount", 0)
-            if (finished := _finished_at(cs)) is not None:
+        initializing = False
+        n_init = len(spec.get("initContainers") or ())
+        for i, cs in enumerate(status.get("initContainerStatuses") or ()):
+            count = cs.get("restartCount", 0)
+            last = _last_terminated(cs)
+            finished = last.get("finishedAt") if last else None
+            restarts += count
+            if finished is not None:
                 last_restart = _later(last_restart, finished)
-            state = cs.get("state") or _EMPTY
-            waiting = state.get("waiting")
+            name = cs.get("name", "")
+            container = init_specs.get(name)
+            if container is None and any(type(k) is not str for k in init_specs):
+                _missing(next(k for k in init_specs if type(k) is not str))
+            sidecar = container is not None and container.get("restartPolicy") == "Always"
+            if sidecar:
+                sidecar_restarts += count
+                last_sidecar_restart = _later(last_sidecar_restart, finished)
+            state = cs.get("state") or _empty(cs.get("state"))
             term = state.get("terminated")
-            if waiting is not None and waiting.get("reason"):
-                reason = waiting["reason"]
-            elif term is not None and term.get("reason"):
-                reason = term["reason"]
-            elif term is not None:
-                reason = (
-                    f"Signal:{term['signal']}"
-                    if term.get("signal")
-                    else f"ExitCode:{term.get('exitCode', 0)}"
-                )
-            elif cs.get("ready") and state.get("running") is not None:
-                has_running = True
-                ready += 1
-        # "change pod status back to Running if there is at least one container still reporting as Running"
-        if reason == "Completed" and has_running:
-            pod_ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
-            reason = "Running" if pod_ready else "NotReady"
+            waiting = state.get("waiting")
+            if term is not None:
+                code = term.get("exitCode", 0)
+                if code == 0:
+                    continue
+                if type(code) is not int:
+                    raise TypeError("exitCode: expected an integer")  # explained by _malformed
+            if sidecar and cs.get("started"):
+                if cs.get("ready"):
+                    ready += 1
+                continue
+            if term is not None:  # initialization failed
+                if term.get("reason"):
+                    reason = "Init:" + term["reason"]
+                elif term.get("signal"):
+                    reason = f"Init:Signal:{term['signal']}"
+                else:
+                    reason = f"Init:ExitCode:{_code(term)}"
+            elif waiting is not None and waiting.get("reason") and waiting["reason"] != "PodInitializing":
+                reason = "Init:" + waiting["reason"]
+            else:
+                reason = f"Init:{i}/{n_init}"
+            initializing = True
+            break
 
-    if metadata.get("deletionTimestamp") is not None:
-        if status.get("reason") == NODE_UNREACHABLE_POD_REASON:
-            reason = "Unknown"
-        elif phase not in _TERMINAL:
-            reason = "Terminating"
+        initialized = any(c.get("type") == "Initialized" and c.get("status") == "True" for c in conditions)
+        if not initializing or initialized:
+            restarts = sidecar_restarts
+            last_restart = last_sidecar_restart
+            has_running = False
+            for cs in reversed(status.get("containerStatuses") or ()):
+                restarts += cs.get("restartCount", 0)
+                last = _last_terminated(cs)
+                if last and (finished := last.get("finishedAt")) is not None:
+                    last_restart = _later(last_restart, finished)
+                state = cs.get("state") or _empty(cs.get("state"))
+                waiting = state.get("waiting")
+                term = state.get("terminated")
+                if waiting is not None and waiting.get("reason"):
+                    reason = waiting["reason"]
+                elif term is not None and term.get("reason"):
+                    reason = term["reason"]
+                elif term is not None:
+                    reason = f"Signal:{term['signal']}" if term.get("signal") else f"ExitCode:{_code(term)}"
+                elif cs.get("ready") and state.get("running") is not None:
+                    has_running = True
+                    ready += 1
+            # "change pod status back to Running if there is at least one container still reporting as Running"
+            if reason == "Completed" and has_running:
+                pod_ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
+                reason = "Running" if pod_ready else "NotReady"
 
-    display = str(restarts)
-    if restarts != 0 and last_restart is not None and now is not None:
-        display = (
-            f"{restarts} ({human_duration((parse_time(now) - parse_time(last_restart)).total_seconds())} ago)"
-        )
-    return Columns(status=reason, ready=f"{ready}/{total}", restarts=restarts, restarts_display=display)
+        if metadata.get("deletionTimestamp") is not None:
+            if status.get("reason") == NODE_UNREACHABLE_POD_REASON:
+                reason = "Unknown"
+            elif phase not in _TERMINAL:
+                reason = "Terminating"
+
+        display = str(restarts)
+        if restarts != 0 and last_restart is not None and now_t is not None:
+            display = f"{restarts} ({human_duration((now_t - parse_time(last_restart)).total_seconds())} ago)"
+        return Columns(status=reason, ready=f"{ready}/{total}", restarts=restarts, restarts_display=display)
+    except _UNREADABLE as e:
+        _malformed(pod, e)
 
 
-def reported_phase(pod: Any) -> PodPhase:
+def reported_phase(pod: Mapping[str, Any] | Pod) -> PodPhase:
     """The phase the kubelet would publish for ``pod``: :func:`pod_phase`, except that a terminal
     ``status.phase`` is kept ("pods are not allowed to transition out of terminal phases",
     ``generateAPIPodStatus``)."""
-    _, _, status = _parts(pod)
-    current = status.get("phase")
-    if current in _TERMINAL:
-        return PodPhase(current)
-    return pod_phase(pod)
+    try:
+        _, _, status = _parts(pod)
+        current = status.get("phase")
+        if current is not None and not isinstance(current, str):  # the API server refuses it
+            raise TypeError(f"status.phase: {type(current).__name__}")
+        terminal = current in _TERMINAL
+    except _UNREADABLE as e:
+        _malformed(pod, e)
+    return PodPhase(str(current)) if terminal else pod_phase(pod)
 
 
-def pod_summary(pod: Any, *, now: datetime | str | None = None) -> dict[str, Any]:
+def pod_summary(pod: Mapping[str, Any] | Pod, *, now: datetime | str | None = None) -> dict[str, Any]:
     """What ``podfsm status -o json`` prints for one pod.
 
     ``{"name", "phase", "status", "ready", "restarts", "conditions"}``; the conditions are
-    computed with the reported phase, so the phase and the conditions always agree.
+    computed with the reported phase, so the phase and the conditions always agree. A malformed
+    object raises :class:`~podfsm.errors.ManifestError`.
     """
     d = as_pod_dict(pod)
     phase = reported_phase(d)
-    status = dict(d.get("status") or {})
+    metadata, _, status_now = _parts(d)  # readable: reported_phase read it
+    status = dict(status_now)
     status["phase"] = str(phase)
     conditions = pod_conditions({**d, "status": status})
     cols = kubectl_columns(d, now=now)
     return {
-        "name": (d.get("metadata") or {}).get("name", ""),
+        "name": metadata.get("name", ""),
         "phase": str(phase),
         "status": cols.status,
         "ready": cols.ready,

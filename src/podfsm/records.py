@@ -96,16 +96,52 @@ fast_replace(Ctr)
 
 @dataclass(frozen=True, slots=True)
 class KEvent:
-    """A Kubernetes Event as ``kubectl describe`` lists it."""
+    """A Kubernetes Event as ``kubectl describe`` lists it.
+
+    ``count`` is ``v1.Event.count``: how many times the same event (same involved object, type,
+    reason, message and source) was observed; ``t`` is its ``lastTimestamp`` and :attr:`first` its
+    ``firstTimestamp`` (``first_t``, -1 when it is ``t``: every event with ``count`` 1). Repeats are
+    folded with :meth:`observe`, as client-go's event recorder does (``tools/record/events_cache.go
+    eventLogger.eventObserve``).
+    """
 
     type: str  # Normal | Warning
     reason: str
     message: str
     source: str  # kubelet | default-scheduler
-    t: int
+    t: int  # lastTimestamp: the latest occurrence
+    count: int = 1
+    first_t: int = -1  # firstTimestamp; -1: the same as t
+
+    @property
+    def first(self) -> int:
+        """``firstTimestamp``: the first occurrence (logical seconds)."""
+        return self.t if self.first_t < 0 else self.first_t
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """What makes two events about one object the same (``events_cache.go getEventKey``: source,
+        involved object, type, reason, message; the involved object is the list the event is in)."""
+        return (self.source, self.type, self.reason, self.message)
+
+    def observe(self, again: KEvent) -> KEvent:
+        """This event seen again (``again``, the later occurrence, same :attr:`key`):
+        ``eventObserve`` keeps ``firstTimestamp``, adds to ``count`` and moves ``lastTimestamp``."""
+        return KEvent(
+            self.type, self.reason, self.message, self.source, again.t, self.count + again.count, self.first
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.type, "reason": self.reason, "from": self.source, "message": self.message}
+        """The JSON form; ``count``, ``first_t`` and ``last_t`` (logical seconds) only for a repeated event."""
+        d: dict[str, Any] = {
+            "type": self.type,
+            "reason": self.reason,
+            "from": self.source,
+            "message": self.message,
+        }
+        if self.count > 1:
+            d.update(count=self.count, first_t=self.first, last_t=self.t)
+        return d
 
 
 class ContainerPlan(NamedTuple):

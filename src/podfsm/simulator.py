@@ -6,6 +6,10 @@
     step = sim.apply({"event": "schedule", "node": "node-1"})
     step.pod["status"]["phase"], step.columns.status, [e.reason for e in step.events]
 
+``Simulator`` takes a :class:`podfsm.Pod`, a :class:`~podfsm.loader.LoadedPod` or a v1 Pod (or
+workload) mapping, as ``kubectl get pod -o json`` prints it; :func:`load_pod` reads a file and
+:func:`loads_pod` YAML or JSON text.
+
 Each :meth:`Simulator.apply` is atomic: an event the model forbids raises
 :class:`~podfsm.errors.IllegalTransition` and leaves the simulator exactly as it was.
 """
@@ -22,12 +26,12 @@ from podfsm.config import Config
 from podfsm.engine import PodState, compile_plan, describe, initial, step
 from podfsm.errors import IllegalTransition, ManifestError
 from podfsm.events import Event, NodeEvent, PodEvent, event_from_dict
-from podfsm.loader import LoadedPod, load_pods
+from podfsm.loader import LoadedPod, load_pods, pod_from_object
 from podfsm.oracle import Columns, kubectl_columns
 from podfsm.records import KEvent, PodPlan
 from podfsm.snapshot import pod_json, timestamp
 
-__all__ = ["Simulator", "Step", "load_pod"]
+__all__ = ["Simulator", "Step", "load_pod", "loads_pod", "pod_model"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,19 +46,55 @@ class Step:
     events: tuple[KEvent, ...]
 
 
-def load_pod(path_or_text: str | Path) -> Pod:
-    """One Pod from a file path or from YAML/JSON text: a Pod, or a workload's pod template
-    (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob) with the workload's defaults."""
-    text_like = isinstance(path_or_text, str) and (
-        "\n" in path_or_text or path_or_text.lstrip().startswith(("{", "["))
-    )
-    if text_like:
-        pods = load_pods("<text>", text=str(path_or_text), name="<text>")
-    else:
-        pods = load_pods(path_or_text)
+def _one(pods: list[LoadedPod], name: str) -> Pod:
     if len(pods) != 1:
-        raise ManifestError(f"{path_or_text}: expected one Pod or workload, found {len(pods)}")
+        raise ManifestError(f"{name}: expected one Pod or workload, found {len(pods)}")
     return pods[0].pod
+
+
+def _looks_like_text(path: str) -> bool:
+    """True iff ``path`` is surely YAML or JSON text, not a file name."""
+    head = path.lstrip()
+    return "\n" in path or head.startswith(("{", "[", "apiVersion:", "kind:"))
+
+
+def load_pod(path: str | Path) -> Pod:
+    """One Pod from the YAML or JSON file at ``path`` (``-``: stdin): a Pod, or a workload's pod
+    template (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob) with the workload's
+    defaults. For YAML or JSON text use :func:`loads_pod`: a string that is surely text (a
+    newline, or it starts with ``{``, ``[`` or ``apiVersion:``) is refused, never guessed at."""
+    if isinstance(path, str) and _looks_like_text(path):
+        first = path.lstrip().split("\n", 1)[0]
+        shown = first if len(first) <= 40 else first[:40] + "..."
+        raise ManifestError(
+            f"load_pod reads a file; for YAML/JSON text use podfsm.loads_pod (got text: {shown!r})"
+        )
+    if not isinstance(path, str | Path):
+        raise ManifestError(f"load_pod reads a file: give a path (got {type(path).__name__})")
+    return _one(load_pods(path), str(path))
+
+
+def loads_pod(text: str, *, name: str = "<text>") -> Pod:
+    """One Pod from YAML or JSON ``text`` (as :func:`json.loads` to :func:`load_pod`'s file);
+    ``name`` stands for the source in error messages."""
+    if not isinstance(text, str):
+        raise ManifestError(f"{name}: loads_pod reads YAML or JSON text (got {type(text).__name__})")
+    return _one(load_pods(name, text=text, name=name), name)
+
+
+def pod_model(pod: Pod | LoadedPod | Mapping[str, Any]) -> Pod:
+    """The :class:`podfsm.Pod` of ``pod``: a Pod as it is, a LoadedPod's, or a v1 Pod (or workload)
+    mapping validated as :func:`load_pod` validates a file; :class:`ManifestError` naming the field."""
+    if isinstance(pod, Pod):
+        return pod
+    if isinstance(pod, LoadedPod):
+        return pod.pod
+    if isinstance(pod, Mapping):
+        return pod_from_object(dict(pod), "<mapping>").pod
+    hint = "; to read a file use podfsm.load_pod(path)" if isinstance(pod, str | Path) else ""
+    raise ManifestError(
+        f"expected a podfsm.Pod, a LoadedPod or a v1 Pod mapping (got {type(pod).__name__}){hint}"
+    )
 
 
 class Simulator:
@@ -64,10 +104,16 @@ class Simulator:
     """
 
     def __init__(
-        self, pod: Pod | LoadedPod, config: Config | None = None, *, reference: bool = False
+        self,
+        pod: Pod | LoadedPod | Mapping[str, Any],
+        config: Config | None = None,
+        *,
+        reference: bool = False,
     ) -> None:
-        model = pod.pod if isinstance(pod, LoadedPod) else pod
-        self.plan: PodPlan = compile_plan(model, config)
+        """``pod``: a :class:`podfsm.Pod`, a :class:`~podfsm.loader.LoadedPod` or a v1 Pod (or
+        workload) mapping, as ``kubectl get pod -o json`` prints it; a malformed one raises
+        :class:`ManifestError` naming the field."""
+        self.plan: PodPlan = compile_plan(pod_model(pod), config)
         self.reference = reference
         self.state: PodState = initial(self.plan)
         self.pod: dict[str, Any] = pod_json(self.plan, self.state)
@@ -77,8 +123,9 @@ class Simulator:
     def t(self) -> int:
         return self.state.t
 
+    @property
     def columns(self) -> Columns:
-        """kubectl's STATUS / READY / RESTARTS for the pod now."""
+        """kubectl's STATUS / READY / RESTARTS for the pod now (as :attr:`Step.columns` reads them)."""
         return kubectl_columns(self.pod, now=timestamp(self.plan, self.state.t))
 
     def apply(self, event: Event | Mapping[str, Any]) -> Step:
@@ -100,7 +147,7 @@ class Simulator:
         new_state = step(self.plan, self.state, ev, out=out, reference=self.reference)
         self.state = new_state
         self.pod = pod_json(self.plan, new_state, self.pod)
-        result = Step(new_state.t, ev, new_state, self.pod, self.columns(), tuple(out))
+        result = Step(new_state.t, ev, new_state, self.pod, self.columns, tuple(out))
         self.history.append(result)
         return result
 

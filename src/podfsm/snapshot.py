@@ -13,15 +13,15 @@ import hashlib
 from datetime import timedelta
 from typing import Any, Final
 
-from podfsm.engine import PodState, View, container_view
+from podfsm.engine import KUBELET_DISRUPTION_REASON, PodState, View, container_view, kubelet_phase
 from podfsm.oracle import (
     Condition,
     containers_ready_condition,
-    parse_time,
     pod_initialized_condition,
     pod_ready_condition,
 )
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, PodPlan, Term
+from podfsm.timefmt import parse_time
 
 __all__ = ["pod_json", "timestamp"]
 
@@ -55,7 +55,7 @@ def _hash(*parts: object) -> str:
     """A deterministic 64-hex id (container and image ids are not modelled, only their presence)."""
     text = _HASHES.get(parts)
     if text is None:
-        text = hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()
+        text = hashlib.sha256("/".join(map(str, parts)).encode("utf-8", "surrogatepass")).hexdigest()
         if len(_HASHES) > 100_000:
             _HASHES.clear()
         _HASHES[parts] = text
@@ -181,9 +181,13 @@ def _generated_conditions(
 ) -> tuple[Condition, ...]:
     """The kubelet's conditions in ``generateAPIPodStatus`` order, from the oracle's generate.go functions.
 
-    They read only each status's state kind, ``ready`` and ``started``, the phase and the other
-    controllers' conditions as the kubelet synced them (``gates``, for the readiness gates):
-    memoized on those.
+    ``phase`` is the phase the kubelet computed (:func:`podfsm.engine.kubelet_phase`), not the
+    published one. The readiness gates are checked against the condition list as it stands when
+    ``GeneratePodReadyCondition`` runs: the other controllers' conditions as the kubelet synced
+    them and DisruptionTarget (``gates``), then PodReadyToStartContainers and Initialized, just
+    generated. Ready, ContainersReady and PodScheduled come after it, so a gate naming one of them
+    finds no condition. They read only each status's state kind, ``ready`` and ``started``, the
+    phase and ``gates``: memoized on those.
     """
     key = (
         "conditions",
@@ -196,17 +200,33 @@ def _generated_conditions(
     if cached is None:
         by_name = {st["name"]: st for st in statuses}
         containers_ready = containers_ready_condition(spec, by_name, phase)
+        # PodReadyToStartContainers: the sandbox is gone once finished
+        ready_to_start = Condition("False" if finished else "True")
+        initialized = pod_initialized_condition(spec, by_name, phase)
+        seen = [
+            *({"type": t, "status": v} for t, v in gates),
+            {"type": "PodReadyToStartContainers", "status": ready_to_start.status},
+            {"type": "Initialized", "status": initialized.status},
+        ]
         cached = (
-            Condition(
-                "False" if finished else "True"
-            ),  # PodReadyToStartContainers: the sandbox is gone once finished
-            pod_initialized_condition(spec, by_name, phase),
-            pod_ready_condition(spec, [{"type": t, "status": v} for t, v in gates], containers_ready),
+            ready_to_start,
+            initialized,
+            pod_ready_condition(spec, seen, containers_ready),
             containers_ready,
             Condition("True"),  # PodScheduled
         )
         plan.memo[key] = cached
     return cached
+
+
+def _disruption_shown(s: PodState) -> bool:
+    """True iff the API object carries the DisruptionTarget condition. The Eviction API, the taint
+    manager and PodGC write theirs at once; the kubelet's own (an eviction, ``TerminationByKubelet``)
+    is sent only with the terminal phase, once no container may run (status_manager.go
+    ``mergePodStatus``: "only be sent once all containers have terminated and the phase is terminal")."""
+    if s.disruption is None:
+        return False
+    return s.disruption[0] != KUBELET_DISRUPTION_REASON or s.phase.is_terminal
 
 
 def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -222,9 +242,8 @@ def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> 
     status: dict[str, Any] = {"phase": str(s.phase)}
     prev_conditions = {c["type"]: c for c in ((prev or {}).get("status") or {}).get("conditions") or ()}
     conditions: list[dict[str, Any]] = []
-    if (
-        s.disruption is not None
-    ):  # not the kubelet's: kept first, as generateAPIPodStatus keeps others' conditions
+    if _disruption_shown(s):  # kept first, as generateAPIPodStatus keeps others' conditions
+        assert s.disruption is not None
         reason, message = s.disruption
         conditions.append(_condition("DisruptionTarget", "True", reason, message, now, prev_conditions))
     for ctype, cstatus, creason, cmessage in s.conditions:  # other controllers': kept before the kubelet's
@@ -247,7 +266,12 @@ def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> 
                 status["message"] = s.message
         else:
             statuses = [_cached_status(plan, cp, c) for cp, c in zip(plan.containers, s.ctrs, strict=True)]
-        generated = _generated_conditions(plan, spec, statuses, str(s.phase), finished, s.synced_conditions)
+        gates = s.synced_conditions
+        if plan.gates and _disruption_shown(s):
+            gates = (*gates, ("DisruptionTarget", "True"))
+        # The conditions follow the kubelet's phase (generateAPIPodStatus), not the published one.
+        phase = str(kubelet_phase(plan, s))
+        generated = _generated_conditions(plan, spec, statuses, phase, finished, gates)
         for ctype, g in zip(_CONDITION_ORDER, generated, strict=True):
             status_ = "False" if ctype == "Ready" and s.not_ready_marked else g.status  # MarkPodsNotReady
             conditions.append(_condition(ctype, status_, g.reason, g.message, now, prev_conditions))

@@ -36,6 +36,8 @@ from podfsm.api import Pod
 from podfsm.config import Config
 from podfsm.engine import PodState, compile_plan, enabled_events, initial, step
 from podfsm.events import (
+    EVENT_TYPES,
+    MAX_TICK_SECONDS,
     ContainerExited,
     ContainerStartFailed,
     Delete,
@@ -46,9 +48,11 @@ from podfsm.events import (
     Schedule,
     Tick,
     Unschedulable,
+    event_to_dict,
 )
 from podfsm.pod import PStage
 from podfsm.records import PodPlan
+from podfsm.snapshot import pod_json
 
 __all__ = [
     "IDLE_TICKS",
@@ -234,7 +238,8 @@ def candidates(plan: PodPlan, s: PodState, enabled: Sequence[Event] | None = Non
             add(HookFinished(ev.container, ev.hook, "failure"))
         elif kind is Tick:
             assert isinstance(ev, Tick)
-            add(Tick(ev.seconds + 1))
+            if ev.seconds < MAX_TICK_SECONDS:  # a tick is at most MAX_TICK_SECONDS (events.Tick)
+                add(Tick(ev.seconds + 1))
             if ev.seconds > 1:
                 add(Tick(ev.seconds - 1))
     for seconds in IDLE_TICKS:
@@ -303,8 +308,6 @@ PROGRESS: Final = frozenset({"schedule", "image_pulled", "container_started", "h
 def swarms() -> st.SearchStrategy[frozenset[str]]:
     """A set of event kinds to avoid in one run (see :func:`pick_event`): any kind of the
     vocabulary but :data:`PROGRESS`; shrinks to the empty set."""
-    from podfsm.events import EVENT_TYPES
-
     return st.frozensets(st.sampled_from(sorted(set(EVENT_TYPES) - PROGRESS)))
 
 
@@ -339,8 +342,6 @@ class Run:
 
     def snapshots(self) -> Iterator[tuple[PodState, dict[str, Any]]]:
         """Each state with its v1 Pod object (``lastTransitionTime`` chained through the run)."""
-        from podfsm.snapshot import pod_json
-
         prev: dict[str, Any] | None = None
         for s in self.states:
             prev = pod_json(self.plan, s, prev)
@@ -348,8 +349,6 @@ class Run:
 
     def script(self) -> list[dict[str, Any]]:
         """The events as a ``podfsm simulate`` script (mapping form)."""
-        from podfsm.events import event_to_dict
-
         return [event_to_dict(e) for e in self.events]
 
 

@@ -14,7 +14,8 @@ module is imported and raises :class:`TableError` listing every offender at once
 :class:`Machine` then runs the table either *compiled* (a dict from ``(source, event)`` to its
 rows, the hot path) or through a ``transitions.Machine`` generated from the very same rows (the
 reference path, and the diagrams). Rows for one ``(source, event)`` are tried in table order and
-the first whose guard holds fires, in both paths; a test checks that they agree.
+the first whose guard holds fires, in both paths; a test checks that they agree. ``transitions``
+is imported when a reference machine is first built, never by ``import podfsm``.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from transitions import Machine as TransitionsMachine
+if TYPE_CHECKING:
+    from transitions import Machine as TransitionsMachine
 
 __all__ = ["Guard", "Machine", "Row", "TableError", "define"]
 
@@ -147,6 +149,9 @@ def _build_transitions(m: Machine[Any, Any], model: object | None = None) -> Tra
                 "before": [record],
             }
         )
+    # lazy: keeps import podfsm light (transitions runs the reference path only)
+    from transitions import Machine as TransitionsMachine
+
     return TransitionsMachine(
         model=model if model is not None else "self",
         states=[s.name for s in m.states],

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -40,18 +42,22 @@ import podfsm.engine as engine
 import podfsm.events as events_module
 from podfsm import invariants, mutants
 from podfsm.api import Pod
+from podfsm.container import CONTAINER, not_due
 from podfsm.diagrams import EXTENSIONS, GraphvizMissing, render
 from podfsm.engine import PodState, compile_plan, initial, step
 from podfsm.errors import IllegalTransition
 from podfsm.events import Event, event_from_dict, event_to_dict
-from podfsm.explorer import MODELS, ExploreResult, ModelConfig, explore
+from podfsm.explorer import MODELS, ExploreResult, ModelConfig, Progress, explore
 from podfsm.invariants import Kind, Obs, Property, PropertyViolation
-from podfsm.pod import PEvent, PStage
+from podfsm.pod import POD, PEvent, PStage
 from podfsm.records import CState, PodPlan
+from podfsm.simulator import load_pod
+from podfsm.snapshot import pod_json
 from podfsm.stategraph import DEFAULT_LIMIT, StateGraph
 from podfsm.table import Machine, Row
+from podfsm.textsafe import print_error
 
-if TYPE_CHECKING:  # Hypothesis is imported when a suite runs, so that the CLI starts fast
+if TYPE_CHECKING:  # Hypothesis is imported when a suite runs, so that the CLI and import podfsm start fast
     from hypothesis import settings
     from hypothesis import strategies as st
     from hypothesis.stateful import RuleBasedStateMachine
@@ -93,8 +99,9 @@ class Profile:
     explorer_extra_depth: int  # added to each model's max_depth
 
     def hypothesis(self, examples: int, steps: int = 50, seed_value: int | None = None) -> settings:
-        """Hypothesis settings for one suite of this profile."""
-        from hypothesis import HealthCheck, Phase, settings
+        """Hypothesis settings for one suite of this profile: no example database (``database=None``;
+        :func:`hypothesis_files_elsewhere` keeps Hypothesis's other files out of the directory too)."""
+        from hypothesis import HealthCheck, Phase, settings  # lazy: keeps import podfsm light
 
         return settings(
             max_examples=examples,
@@ -135,13 +142,32 @@ PROFILES: Final[dict[str, Profile]] = {
 def profile_from_env() -> tuple[Profile, int | None]:
     """The profile and seed the pytest suites use: ``PODFSM_PROFILE`` (fast|thorough, default fast)
     and ``PODFSM_SEED`` (default: derandomized)."""
-    import os
-
     name = os.environ.get("PODFSM_PROFILE", "fast")
     if name not in PROFILES:
         raise ValueError(f"PODFSM_PROFILE must be one of {'/'.join(PROFILES)} (got {name!r})")
     text = os.environ.get("PODFSM_SEED", "")
     return PROFILES[name], int(text) if text else None
+
+
+@contextmanager
+def hypothesis_files_elsewhere() -> Iterator[Path]:
+    """Hypothesis's own files in a temporary directory, removed at the end, not in ``.hypothesis/``
+    of the current directory: ``podfsm verify`` leaves nothing behind.
+
+    The settings keep no example database (``database=None``), but Hypothesis still caches the
+    constants it reads off local modules' source (``.hypothesis/constants/``); the runs are the
+    same either way. Yields the temporary directory.
+    """
+    # lazy: keeps import podfsm light (Hypothesis loads when a suite runs)
+    from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
+
+    previous = storage_directory(intent_to_write=False).home_directory
+    with tempfile.TemporaryDirectory(prefix="podfsm-hypothesis-") as home:
+        set_hypothesis_home_dir(home)
+        try:
+            yield Path(home)
+        finally:
+            set_hypothesis_home_dir(previous)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,9 +242,6 @@ def _row_text(row: Row[Any, Any]) -> str:
 def unreached_rows(stats: Stats, profile: str = "fast") -> list[tuple[str, str, str]]:
     """``(machine, row, reason)`` for every table row no run fired (``profile``: the one that ran)."""
     hint = " (try --profile thorough)" if profile != "thorough" else ""
-    from podfsm.container import CONTAINER, not_due
-    from podfsm.pod import POD
-
     reached_cstates = {c for _, cs in stats.abstract_states for c in cs}
     reached_stages = {stage for stage, _ in stats.abstract_states}
     out = []
@@ -273,8 +296,11 @@ def render_reproducer(pod: JSON, script: Sequence[JSON]) -> str:
 
 
 def violation_text(v: PropertyViolation) -> str:
-    """The violation's header with its reproducer."""
+    """The violation's header with its reproducer (none for a ``sometimes`` property: no state to
+    reach satisfies it, so there is no path to show)."""
     head = str(v.args[0]).split("\npod.yaml:")[0]
+    if v.prop.kind is Kind.SOMETIMES and not v.script:
+        return head
     return head + "\n" + render_reproducer(v.pod, v.script)
 
 
@@ -354,7 +380,7 @@ class Checker:
     def candidates(self) -> list[Event]:
         """The events a run may apply now (see :func:`podfsm.strategies.candidates`)."""
         if self._cands is None:
-            from podfsm.strategies import candidates
+            from podfsm.strategies import candidates  # lazy: it imports Hypothesis
 
             self._cands = candidates(self.plan, self.state, self.obs.enabled)
         return self._cands
@@ -366,8 +392,6 @@ class Checker:
 
     def apply(self, event: Event, *, check: bool = True) -> None:
         """Step the model with ``event`` and check everything (unless ``check`` is False)."""
-        from podfsm.snapshot import pod_json
-
         nxt = step(self.plan, self.state, event)
         self.events.append(event)
         self.prev = self.obs
@@ -489,7 +513,7 @@ def event_kinds() -> list[type[Event]]:
 
 
 def _candidates_of(kind: type[Event]) -> Callable[[Any], st.SearchStrategy[Event]]:
-    from hypothesis import strategies as st
+    from hypothesis import strategies as st  # lazy: keeps import podfsm light
 
     def strategy(machine: Any) -> st.SearchStrategy[Event]:
         return st.sampled_from(machine.checker.candidates_of(kind))
@@ -500,7 +524,7 @@ def _candidates_of(kind: type[Event]) -> Callable[[Any], st.SearchStrategy[Event
 def _print_events_as_python() -> None:
     """Make Hypothesis print events with their own ``repr`` (valid Python: ``Tick(seconds=10)``);
     its dataclass printer would list the ``NAME`` class variable as an argument."""
-    from hypothesis.vendor.pretty import for_type_by_name
+    from hypothesis.vendor.pretty import for_type_by_name  # lazy: keeps import podfsm light
 
     def printer(obj: Any, p: Any, cycle: bool) -> None:
         p.text(repr(obj))
@@ -541,6 +565,7 @@ def make_machine(
     One ``@rule`` per event class, gated by ``@precondition`` on the events possible now; one
     ``@invariant`` per ``always``, ``always-step`` and ``eventually`` property.
     """
+    # lazy: keeps import podfsm light (Hypothesis, and podfsm.strategies, which imports it)
     from hypothesis import strategies as st
     from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -644,6 +669,7 @@ def _leaves(group: BaseExceptionGroup[Any]) -> Iterator[BaseException]:
 def run_machine(profile: Profile, seed_value: int | None = None, stats: Stats | None = None) -> None:
     """The rule-based machine under ``profile``; records every (shrunk) violation in ``stats``
     and raises the first :class:`PropertyViolation`."""
+    # lazy: keeps import podfsm light
     from hypothesis import seed
     from hypothesis.stateful import run_state_machine_as_test
 
@@ -668,7 +694,7 @@ def pod_families() -> dict[str, st.SearchStrategy[JSON]]:
     termination ordering lives), ``any`` (every knob of :func:`podfsm.strategies.pod_specs`,
     probes, hooks, tolerations and readiness gates included) and ``gated`` (app containers only,
     no probes, often behind a readiness gate: pods that reach Ready, where the gates matter)."""
-    from podfsm.strategies import pod_specs
+    from podfsm.strategies import pod_specs  # lazy: keeps import podfsm light (it imports Hypothesis)
 
     return {
         "sidecars": pod_specs(
@@ -680,7 +706,11 @@ def pod_families() -> dict[str, st.SearchStrategy[JSON]]:
         ),
         "any": pod_specs(probes=True, hooks=True, tolerations=True, readiness_gates=True),
         "gated": pod_specs(
-            max_init=0, max_sidecars=0, restart_policies=("Always", "OnFailure"), readiness_gates=True
+            max_init=0,
+            max_sidecars=0,
+            restart_policies=("Always", "OnFailure"),
+            deadlines=(None, 15),  # a deadline within reach: its kill window, a start completing in it
+            readiness_gates=True,
         ),
     }
 
@@ -694,6 +724,7 @@ def bulk_test(
 ) -> Callable[[], None]:
     """The bulk suite on one pod strategy (default: the ``any`` family) as a Hypothesis test
     function: call it to run it."""
+    # lazy: keeps import podfsm light (Hypothesis, and podfsm.strategies, which imports it)
     from hypothesis import given, seed
     from hypothesis import strategies as st
 
@@ -729,7 +760,7 @@ def run_picks(
     checker = Checker(compile_plan(Pod.from_api(pod)), pod, stats=stats, attribute=attribute)
     if stats is not None:
         stats.examples["bulk"] += 1
-    from podfsm.strategies import candidate_groups, pick_event
+    from podfsm.strategies import candidate_groups, pick_event  # lazy: it imports Hypothesis
 
     for pick in picks:
         if checker.obs.quiescent or checker.obs.removed:
@@ -821,20 +852,24 @@ def verify(
 
 def render_summary(stats: Stats, profile: Profile, seed_value: int | None, out: TextIO) -> None:
     """The summary table: properties checked, examples run, states and rows covered, unreached rows."""
-    from podfsm.cli import render_table
-    from podfsm.container import CONTAINER
-    from podfsm.pod import POD
+    from podfsm.cli import render_table  # late: podfsm.cli imports this module (an import cycle)
 
     failed = {v.prop.name for v in stats.violations}
     shared = {v.prop.name for v in stats.baseline_findings}
     rows = []
     for p in invariants.properties():
         if p.kind is Kind.SOMETIMES:
-            result = "witnessed" if p.name in stats.sometimes else "not witnessed"
+            result = "witnessed" if p.name in stats.sometimes else "NOT REACHED"
         else:
             result = "VIOLATED" if p.name in failed else "also fails unmutated" if p.name in shared else "ok"
         rows.append((p.name, str(p.kind), f"{stats.checks[p.name]:,}", result))
     out.write(render_table(("PROPERTY", "KIND", "CHECKS", "RESULT"), rows))
+    unreached = not_reached(stats)
+    if unreached:
+        out.write(
+            f"sometimes NOT REACHED by any suite within its bounds: {', '.join(unreached)} "
+            "(not a violation: a longer run may reach them)\n"
+        )
     out.write(f"pending (not checkable yet): {', '.join(invariants.PENDING) or 'none'}\n\n")
     suite_rows = [
         (
@@ -870,6 +905,13 @@ def render_summary(stats: Stats, profile: Profile, seed_value: int | None, out: 
         )
 
 
+def not_reached(stats: Stats) -> list[str]:
+    """The registry's ``sometimes`` properties no suite witnessed (not violations)."""
+    return [
+        p.name for p in invariants.properties() if p.kind is Kind.SOMETIMES and p.name not in stats.sometimes
+    ]
+
+
 def _expected_break(mutant: mutants.Mutant) -> str:
     """Whether the property the mutant targets fails on its witness (explorer, that property only)."""
     w = mutant.witness
@@ -897,14 +939,14 @@ def _mutant_option(name: str) -> mutants.Mutant | None:
     try:
         return mutants.get(name)
     except mutants.UnknownMutant as e:
-        sys.stderr.write(f"podfsm: error: --mutant: {e.args[0]}\n")
+        print_error(f"podfsm: error: --mutant: {e.args[0]}")
         return None
 
 
 def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     if args.list_mutants:
         rows = [(m.name, m.breaks, m.description) for m in mutants.MUTANTS.values()]
-        from podfsm.cli import render_table
+        from podfsm.cli import render_table  # late: podfsm.cli imports this module (an import cycle)
 
         out.write(render_table(("MUTANT", "BREAKS", "DESCRIPTION"), rows))
         return 0
@@ -915,7 +957,7 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
             return 2
         if args.output == "text":
             out.write(f"mutant {mutant.name}: {mutant.description} (should break {mutant.breaks!r})\n")
-        with mutant.active():
+        with mutant.active(), hypothesis_files_elsewhere():
             stats = Stats()
             with recording_rows(stats):
                 run_explorer(profile, stats, [mutant.witness, *MODELS.values()], stop_at_first=True)
@@ -925,7 +967,8 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
                     with suppress(PropertyViolation):  # recorded in stats.violations
                         (run_machine if suite == "machine" else run_bulk)(profile, args.seed, stats)
     else:
-        stats = verify(profile, args.seed)
+        with hypothesis_files_elsewhere():
+            stats = verify(profile, args.seed)
     if args.output == "json":
         record = {
             "profile": profile.name,
@@ -935,6 +978,7 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
             "examples": dict(stats.examples),
             "steps": dict(stats.steps),
             "abstract_states": len(stats.abstract_states),
+            "not_reached": not_reached(stats),
             "unreached_rows": [
                 {"machine": m, "row": r, "reason": why} for m, r, why in unreached_rows(stats, profile.name)
             ],
@@ -952,10 +996,10 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
             out.write("\n" + _expected_break(mutants.get(args.mutant)) + "\n")
     if stats.violations:
         names = ", ".join(sorted({x.prop.name for x in stats.violations}))
-        sys.stderr.write(f"podfsm: property violated: {names}\n")
+        print_error(f"podfsm: property violated: {names}")
         return 1
     if args.mutant:
-        sys.stderr.write(f"podfsm: mutant {args.mutant!r} survived: no property caught it\n")
+        print_error(f"podfsm: mutant {args.mutant!r} survived: no property caught it")
     return 0
 
 
@@ -964,16 +1008,71 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+class ProgressLine:
+    """``podfsm explore``'s progress on a stream (stderr): nothing for the first ``after`` seconds,
+    then a line every ``every`` seconds, ``explored 120,000 states, 150,000 transitions, depth 9,
+    frontier 3,200/8,500``; redrawn in place with ``\\r`` on a TTY, one line each otherwise.
+
+    Pass it as :func:`~podfsm.explorer.explore`'s ``progress``. The clock (``time.monotonic``)
+    only decides *when* a line is written; what is written, and stdout, are logical counts.
+    """
+
+    def __init__(
+        self,
+        stream: TextIO,
+        *,
+        after: float = 3.0,
+        every: float = 3.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.stream = stream
+        try:
+            self.tty = stream.isatty()
+        except (OSError, ValueError):  # closed: _write finds out and goes quiet
+            self.tty = False
+        self.every = every
+        self.clock = clock
+        self.due = clock() + after
+        self.width = 0  # of the line drawn on a TTY, to clear it
+
+    def __call__(self, p: Progress) -> None:
+        now = self.clock()
+        if now < self.due:
+            return
+        self.due = now + self.every
+        line = (
+            f"explored {p.states:,} states, {p.transitions:,} transitions, depth {p.depth}, "
+            f"frontier {p.frontier_done:,}/{p.frontier:,}"
+        )
+        text = "\r" + line.ljust(self.width) if self.tty else line + "\n"
+        self._write(text)
+        if self.tty:
+            self.width = len(line)
+
+    def _write(self, text: str) -> None:
+        """Progress is a courtesy: a stderr that fails (closed, full) silences it, not the search."""
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            self.due = float("inf")
+            self.width = 0
+
+    def close(self) -> None:
+        """Clear the line drawn on a TTY."""
+        if self.tty and self.width:
+            self._write("\r" + " " * self.width + "\r")
+            self.width = 0
+
+
 _GRAPH_FORMATS: Final = {ext: fmt for fmt, ext in EXTENSIONS.items()}
 """``--graph`` file suffix -> diagram format (.svg .png .dot .mmd .md)."""
 
 
 def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
-    from podfsm.simulator import load_pod
-
     for option, value in (("--max-depth", args.max_depth), ("--max-restarts", args.max_restarts)):
         if value < 0:
-            sys.stderr.write(f"podfsm: error: {option} must be >= 0 (got {value})\n")
+            print_error(f"podfsm: error: {option} must be >= 0 (got {value})")
             return 2
     pod = load_pod(args.pod_file)
     plan = compile_plan(pod)
@@ -982,16 +1081,16 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
     if args.graph is not None:
         graph_format = _GRAPH_FORMATS.get(Path(args.graph).suffix.lower(), "")
         if not graph_format:
-            sys.stderr.write(
+            print_error(
                 f"podfsm: error: --graph {args.graph}: the file name must end in one of "
-                f"{', '.join(_GRAPH_FORMATS)} (the format is taken from it)\n"
+                f"{', '.join(_GRAPH_FORMATS)} (the format is taken from it)"
             )
             return 2
         if not Path(args.graph).parent.is_dir():
-            sys.stderr.write(f"podfsm: error: --graph {args.graph}: no directory {Path(args.graph).parent}\n")
+            print_error(f"podfsm: error: --graph {args.graph}: no directory {Path(args.graph).parent}")
             return 2
         if args.graph_max_states < 0:
-            sys.stderr.write("podfsm: error: --graph-max-states must be >= 0\n")
+            print_error("podfsm: error: --graph-max-states must be >= 0")
             return 2
         graph = StateGraph(limit=args.graph_max_states)
     props = None
@@ -999,30 +1098,36 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
         try:
             props = [invariants.get(name) for name in args.property]
         except KeyError as e:
-            sys.stderr.write(f"podfsm: error: --property: {e.args[0]}\n")
+            print_error(f"podfsm: error: --property: {e.args[0]}")
             return 2
     mutant = _mutant_option(args.mutant) if args.mutant else None
     if args.mutant and mutant is None:
         return 2
-    with mutant.active() if mutant is not None else nullcontext():
-        result = explore(
-            plan,
-            max_depth=args.max_depth,
-            max_restarts=args.max_restarts,
-            props=props,
-            check=not args.no_check,
-            progress=sys.stderr,
-            manifest=pod.to_api(),
-            graph=graph,
-        )
+    shown = None if args.quiet or sys.stderr is None else ProgressLine(sys.stderr)
+    try:
+        with mutant.active() if mutant is not None else nullcontext():
+            result = explore(
+                plan,
+                max_depth=args.max_depth,
+                max_restarts=args.max_restarts,
+                props=props,
+                check=not args.no_check,
+                progress=shown,
+                manifest=pod.to_api(),
+                graph=graph,
+            )
+    finally:
+        if shown is not None:
+            shown.close()
     v = result.violation
+    bounds = _bounds_hit(result, args)
     drawn = ""
     if graph is not None:
         try:
             data = render(graph.diagram(result, plan), graph_format)
             Path(args.graph).write_bytes(data)
         except (GraphvizMissing, OSError) as e:
-            sys.stderr.write(f"podfsm: error: --graph {args.graph}: {e}\n")
+            print_error(f"podfsm: error: --graph {args.graph}: {e}")
             return 2
         drawn = (
             f"graph: {args.graph} (every state)"
@@ -1042,6 +1147,7 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
             "cut_restarts": result.cut_restarts,
             "quiescent": result.quiescent,
             "sometimes": result.sometimes,
+            "not_reached": result.not_reached,
             "violation": None
             if v is None
             else {"property": v.prop.name, "kind": str(v.prop.kind), "where": v.where, "script": v.script},
@@ -1074,14 +1180,44 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
             out.write(
                 f"{n_checked} properties checked; sometimes witnessed: {', '.join(witnessed) or 'none'}\n"
             )
+            for name in result.not_reached:
+                out.write(f"{name}: NOT REACHED (within {bounds})\n")
         if drawn:
             out.write(drawn + "\n")
         if v is not None:
             out.write("\n" + violation_text(v).replace("pod.yaml:", f"pod ({args.pod_file}):", 1) + "\n")
+        out.write(_verdict(result, bounds, args.no_check) + "\n")
     if v is not None:
-        sys.stderr.write(f"podfsm: property violated: {v.prop.name}\n")
+        print_error(f"podfsm: property violated: {v.prop.name}")
         return 1
     return 0
+
+
+def _bounds_hit(result: ExploreResult, args: argparse.Namespace) -> str:
+    """The options whose bound cut the search: ``--max-depth 8``, ``--max-restarts 1``, or both."""
+    hit = []
+    if result.cut_depth:
+        hit.append(f"--max-depth {args.max_depth}")
+    if result.cut_restarts:
+        hit.append(f"--max-restarts {args.max_restarts}")
+    return " and ".join(hit)
+
+
+def _verdict(result: ExploreResult, bounds: str, no_check: bool) -> str:
+    """The last line of ``podfsm explore``'s text output: what the exit code says."""
+    v = result.violation
+    if no_check:
+        return "result: states counted, no property checked (--no-check)"
+    if v is not None:
+        return f"result: VIOLATED: {v.prop.name} ({v.prop.kind})"
+    unreached = result.not_reached
+    if unreached:
+        n = len(unreached)
+        return (
+            f"result: no violation; {n} sometimes propert{'y' if n == 1 else 'ies'} NOT REACHED within "
+            f"{bounds}, which is not a violation (a deeper search may reach {'it' if n == 1 else 'them'})"
+        )
+    return "result: no violation"
 
 
 def add_subcommands(sub: Any) -> None:
@@ -1121,6 +1257,12 @@ def add_subcommands(sub: Any) -> None:
         "--property", action="append", metavar="NAME", help="check only this property (repeatable)"
     )
     exp.add_argument("--no-check", action="store_true", help="only count states")
+    exp.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress lines on stderr (by default a search longer than 3 s reports every 3 s)",
+    )
     exp.add_argument(
         "--mutant",
         metavar="NAME",
