@@ -275,3 +275,15 @@ def test_progress_on_a_failing_stderr_goes_quiet() -> None:
     line(p)  # silenced after the first failure, not raising
     line.close()
     assert line.due == float("inf")
+
+
+def test_a_lone_surrogate_in_a_key_of_a_mapping_becomes_u_fffd() -> None:
+    """Simulator(mapping) and Pod.from_api replace a lone surrogate in any key or string by U+FFFD,
+    as Go's JSON decoder does (campaign seed 7: a kept unknown field under lifecycle.preStop.exec)."""
+    pod = _pod()
+    pod["spec"]["containers"][0]["lifecycle"] = {"preStop": {"exec": {"\udfff": "x"}}}  # type: ignore[index]
+    sim = Simulator(pod)
+    assert sim.pod["spec"]["containers"][0]["lifecycle"]["preStop"]["exec"] == {"\ufffd": "x"}
+    assert Pod.from_api(pod).to_api()["spec"]["containers"][0]["lifecycle"]["preStop"]["exec"] == {
+        "\ufffd": "x"
+    }

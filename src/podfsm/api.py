@@ -29,6 +29,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from podfsm.textsafe import replace_lone_surrogates
 from podfsm.timefmt import is_rfc3339
 
 __all__ = [
@@ -239,8 +240,9 @@ class Pod(_Model):
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Pod:
-        """Validate the v1 JSON ``data`` (camelCase keys) into a :class:`Pod`."""
-        return cls.model_validate(data)
+        """Validate the v1 JSON ``data`` (camelCase keys) into a :class:`Pod`. A lone surrogate in a
+        string or key becomes U+FFFD first, as Go's JSON decoder makes it (it has no UTF-8 form)."""
+        return cls.model_validate(replace_lone_surrogates(data))
 
     def all_containers(self) -> list[Container]:
         """Init containers (sidecars included) then regular containers, in declaration order."""

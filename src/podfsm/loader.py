@@ -38,7 +38,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from podfsm.api import Pod, SpecError, validate_pod
 from podfsm.errors import ManifestError
-from podfsm.textsafe import escape
+from podfsm.textsafe import escape, replace_lone_surrogates
 
 __all__ = [
     "MAX_ALIAS_EXPANSION",
@@ -545,31 +545,6 @@ def _json_too_deep(value: Any) -> bool:
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _replace_lone_surrogates(value: Any, done: dict[int, Any]) -> Any:
-    """``value`` with each lone surrogate (``"\\ud800"`` in JSON) in a string or key replaced by U+FFFD.
-
-    Go's JSON decoder does the same, so the API server never stores one; a lone surrogate cannot
-    be written as UTF-8. ``done`` keeps values YAML aliases share shared.
-    """
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if not isinstance(value, dict | list):
-        return value
-    if id(value) in done:
-        return done[id(value)]
-    if isinstance(value, list):
-        items: list[Any] = []
-        done[id(value)] = items
-        items.extend(_replace_lone_surrogates(v, done) for v in value)
-        return items
-    mapping: dict[Any, Any] = {}
-    done[id(value)] = mapping
-    for k, v in value.items():
-        mapping[_replace_lone_surrogates(k, done)] = _replace_lone_surrogates(v, done)
-    return mapping
 
 
 def load_documents(text: str, name: str) -> list[Any]:
@@ -577,7 +552,7 @@ def load_documents(text: str, name: str) -> list[Any]:
     docs = _load_documents(text, name)
     if _SURROGATE_ESCAPE.search(text):
         done: dict[int, Any] = {}
-        docs = [_replace_lone_surrogates(doc, done) for doc in docs]
+        docs = [replace_lone_surrogates(doc, done) for doc in docs]
     return docs
 
 

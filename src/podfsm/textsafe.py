@@ -8,10 +8,20 @@ it holds. :func:`escape` shows every such character as a Python-style escape ins
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["LINE_MAX", "clip", "escape", "listing", "print_error"]
+__all__ = [
+    "LINE_MAX",
+    "clip",
+    "escape",
+    "listing",
+    "print_error",
+    "render_table",
+    "replace_lone_surrogates",
+]
 
 LINE_MAX = 2000
 """Characters of one error line: a value the user gave can be megabytes long; the line shows its ends."""
@@ -74,3 +84,43 @@ def listing(names: Sequence[str], shown: int = 10) -> str:
     """``a, b, c`` or, past ``shown`` names, ``a, b, ..., j, ... (and 990 more)``."""
     more = len(names) - shown
     return ", ".join(names[:shown]) + (f", ... (and {more} more)" if more > 0 else "")
+
+
+def render_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Columns padded like kubectl's tabwriter (3 spaces between columns, left aligned), cells escaped."""
+    cells = [[escape(str(c)) for c in header], *([escape(str(c)) for c in row] for row in rows)]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    lines = []
+    for r in cells:
+        line = "   ".join(c.ljust(w) for c, w in zip(r, widths, strict=True))
+        lines.append(line.rstrip())
+    return "\n".join(lines) + "\n"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(value: Any, done: dict[int, Any] | None = None) -> Any:
+    """``value`` with each lone surrogate (``"\\ud800"`` in JSON) in a string or key replaced by U+FFFD.
+
+    Go's JSON decoder does the same, so the API server never stores one; a lone surrogate cannot
+    be written as UTF-8. ``done`` keeps values YAML aliases share shared.
+    """
+    if done is None:
+        done = {}
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if not isinstance(value, dict | list):
+        return value
+    if id(value) in done:
+        return done[id(value)]
+    if isinstance(value, list):
+        items: list[Any] = []
+        done[id(value)] = items
+        items.extend(replace_lone_surrogates(v, done) for v in value)
+        return items
+    mapping: dict[Any, Any] = {}
+    done[id(value)] = mapping
+    for k, v in value.items():
+        mapping[replace_lone_surrogates(k, done)] = replace_lone_surrogates(v, done)
+    return mapping
