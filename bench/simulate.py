@@ -8,7 +8,8 @@ is not timed); a walk that ends (the pod deleted and gone) starts over from a ne
 
 * fast path: ``step`` on the compiled tables, phase included (every step publishes the phase);
 * full JSON: the fast path plus the complete v1 Pod object built after every event;
-* transitions: ``step(..., reference=True)``, the same tables driven through ``transitions``;
+* transitions: the model with ``interpreter=Interpreter.TRANSITIONS``, the same tables driven
+  through ``transitions``;
 * the public API: ``Simulator.apply`` fed each event as a mapping (``event_to_dict``), as a user's
   test drives it: validation, the step, the v1 Pod JSON and kubectl's columns.
 
@@ -24,6 +25,7 @@ import time
 from podfsm.api import Pod
 from podfsm.engine import PodState, compile_plan, enabled_events, initial, step
 from podfsm.events import Event, Tick, event_to_dict
+from podfsm.model import DEFAULT, Interpreter
 from podfsm.records import PodPlan
 from podfsm.simulator import Simulator
 from podfsm.snapshot import pod_json
@@ -79,7 +81,7 @@ def make_stream(plan: PodPlan, n: int, seed: int) -> list[Event]:
     return stream
 
 
-def replay(plan: PodPlan, stream: list[Event], *, full_json: bool = False, reference: bool = False) -> float:
+def replay(plan: PodPlan, stream: list[Event], *, full_json: bool = False) -> float:
     s0 = initial(plan)
     s: PodState = s0
     start = time.perf_counter()
@@ -88,7 +90,7 @@ def replay(plan: PodPlan, stream: list[Event], *, full_json: bool = False, refer
         if type(ev) is Tick and ev.seconds == 0:
             s = s0
             continue
-        s = step(plan, s, ev, reference=reference)
+        s = step(plan, s, ev)
         if full_json:
             pod = pod_json(plan, s, pod)
     return time.perf_counter() - start
@@ -150,7 +152,8 @@ def main() -> None:
     fast = min(replay(plan, stream) for _ in range(args.repeat))
     part = stream[: max(n // 10, 1000)]
     full = min(replay(plan, part, full_json=True) for _ in range(args.repeat))
-    ref = min(replay(plan, part, reference=True) for _ in range(args.repeat))
+    traced = compile_plan(Pod.from_api(POD), model=DEFAULT.replace(interpreter=Interpreter.TRANSITIONS))
+    ref = min(replay(traced, part) for _ in range(args.repeat))
     fast_part = min(replay(plan, part) for _ in range(args.repeat))
     api = min(replay_api(part) for _ in range(args.repeat))
     print(f"stream: {n:,} legal events (seed {args.seed}), pod with 1 init, 1 sidecar, 2 app containers")

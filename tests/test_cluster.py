@@ -43,6 +43,7 @@ from podfsm.cluster import (
 from podfsm.errors import IllegalTransition
 from podfsm.events import Event, events_from_script
 from podfsm.loader import load_documents, load_pods, read_text
+from podfsm.model import DEFAULT, Interpreter
 from podfsm.node import NodeConfig, NState, Taint
 from podfsm.pod import PStage
 from podfsm.simulator import Simulator, Step, load_pod, loads_pod
@@ -773,7 +774,7 @@ def test_runs_are_deterministic_and_states_hashable() -> None:
 def test_reference_path_agrees_on_examples(name: str) -> None:
     """The transitions reference path gives the same states as the compiled tables."""
     manifest, script = _example(name)
-    ref = ClusterSimulator(load_pods(manifest), reference=True)
+    ref = ClusterSimulator(load_pods(manifest), model=DEFAULT.replace(interpreter=Interpreter.TRANSITIONS))
     ref.run(_script(script))
     assert [cs.state for cs in ref.history] == [cs.state for cs in run_example(name).history]
 
@@ -785,6 +786,7 @@ def test_random_walks_agree_and_stay_legal() -> None:
     rng = random.Random(11)
     pods = [pod("a", resources=BEST), pod("b", resources=BURSTABLE, restartPolicy="OnFailure")]
     sim = ClusterSimulator(pods)
+    traced = ClusterSimulator(pods, model=DEFAULT.replace(interpreter=Interpreter.TRANSITIONS))
     for _ in range(30):
         cl = initial_cluster(sim.plan)
         for _ in range(40):
@@ -793,7 +795,7 @@ def test_random_walks_agree_and_stay_legal() -> None:
                 break
             ev = rng.choice(moves)
             new = cluster_step(sim.plan, cl, ev)
-            assert cluster_step(sim.plan, cl, ev, reference=True) == new
+            assert cluster_step(traced.plan, cl, ev) == new
             assert new.t >= cl.t
             cl = new
 

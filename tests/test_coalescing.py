@@ -114,7 +114,7 @@ class _Raw(Emitted):
 
 def per_second(plan: ClusterPlan, cl: Cluster, seconds: int, out: Emitted) -> Cluster:
     """The naive tick: every pod ticks one second, then every controller runs, ``seconds`` times."""
-    run = _Run(plan, cl, out, False)
+    run = _Run(plan, cl, out)
     for t in range(cl.t + 1, cl.t + seconds + 1):
         run.advance(t)
         run.reconcile()

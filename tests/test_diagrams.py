@@ -44,7 +44,7 @@ from podfsm.diagrams import (
 )
 from podfsm.pod import POD
 from podfsm.probe import PROBE
-from podfsm.stategraph import SHOWCASE
+from podfsm.showcase import SHOWCASE
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "diagrams"

@@ -39,10 +39,13 @@ from podfsm.events import (
     Schedule,
     Tick,
 )
+from podfsm.model import DEFAULT, Interpreter
 from podfsm.records import CState, KEvent, PodPlan
 from podfsm.simulator import Simulator
 
 SRC = Path(__file__).resolve().parents[1] / "src"
+
+TRANSITIONS = DEFAULT.replace(interpreter=Interpreter.TRANSITIONS)  # the same tables, fired by transitions
 
 
 def _pod(spec: dict[str, Any], name: str = "web") -> Pod:
@@ -182,7 +185,7 @@ def test_illegal_event_raises_and_leaves_the_simulator_unchanged(
 ) -> None:
     """An illegal event raises IllegalTransition (state, event, rule set; message names container and
     rule) and the Simulator's state, pod and history are exactly as before."""
-    sim = Simulator(TWO_APPS, reference=reference)
+    sim = Simulator(TWO_APPS, model=TRANSITIONS if reference else DEFAULT)
     sim.run(list(before))
     state, pod, history = sim.state, copy.deepcopy(sim.pod), list(sim.history)
     with pytest.raises(IllegalTransition) as exc:
@@ -437,8 +440,8 @@ WALK_LENGTH = 45
 
 
 def test_reference_path_equals_compiled_path_on_random_walks() -> None:
-    """On ≥300 seeded random walks, step(..., reference=True) gives the same state and the same
-    Kubernetes Events as the compiled path; every enabled event is legal; states are hashable."""
+    """On ≥300 seeded random walks, the model fired through ``transitions`` gives the same state and
+    the same Kubernetes Events as the compiled tables; every enabled event is legal; states are hashable."""
     pods = _walk_pods()
     rng = random.Random(1234)
     visited: set[PodState] = set()
@@ -446,6 +449,7 @@ def test_reference_path_equals_compiled_path_on_random_walks() -> None:
     finished = 0
     for pod in pods:
         plan = compile_plan(pod)
+        traced = compile_plan(pod, model=TRANSITIONS)
         for _ in range(WALKS_PER_POD):
             s = initial(plan)
             visited.add(s)
@@ -458,7 +462,7 @@ def test_reference_path_equals_compiled_path_on_random_walks() -> None:
                 out_c: list[KEvent] = []
                 out_r: list[KEvent] = []
                 compiled = step(plan, s, ev, out=out_c)
-                reference = step(plan, s, ev, out=out_r, reference=True)
+                reference = step(traced, s, ev, out=out_r)
                 assert compiled == reference, (plan.name, s, ev)
                 assert out_c == out_r, (plan.name, s, ev)
                 assert hash(compiled) == hash(reference)

@@ -59,12 +59,13 @@ def test_the_simulator_loads_neither_hypothesis_graphviz_nor_transitions() -> No
 
 
 def test_heavy_dependencies_load_where_they_are_used() -> None:
-    """The reference path loads transitions, rendering DOT loads graphviz, the strategies load hypothesis."""
+    """The transitions interpreter loads transitions, rendering DOT loads graphviz, the strategies load hypothesis."""
     loaded = _loaded_after(
         """
         import podfsm
         from podfsm import diagrams, strategies
-        sim = podfsm.Simulator({"spec": {"containers": [{"name": "a", "image": "a:1"}]}}, reference=True)
+        model = podfsm.Model.replace(podfsm.model.DEFAULT, interpreter=podfsm.Interpreter.TRANSITIONS)
+        sim = podfsm.Simulator({"spec": {"containers": [{"name": "a", "image": "a:1"}]}}, model=model)
         sim.apply({"event": "schedule", "node": "n"})
         diagrams.render_dot(diagrams.diagram_of("probe"))
         """

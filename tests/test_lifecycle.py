@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-import podfsm.engine as engine
 from podfsm import IllegalTransition, Pod, Simulator
 from podfsm.engine import compile_plan, enabled_events, initial, step
 from podfsm.events import Tick
+from podfsm.model import DEFAULT
 from podfsm.records import CState
 
 
@@ -264,9 +264,11 @@ SPECS = [
 @pytest.mark.parametrize(
     "spec", SPECS, ids=[f"{s['restartPolicy']}-init{len(s['initContainers'])}" for s in SPECS]
 )
-def test_idle_sync_shortcut_equals_full_settle(spec: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_idle_sync_shortcut_equals_full_settle(spec: dict[str, Any]) -> None:
     """A tick with no timer due changes nothing a full settle would change (the engine's idle shortcut)."""
-    plan = compile_plan(Pod.from_api({"metadata": {"name": "p"}, "spec": spec}))
+    pod = Pod.from_api({"metadata": {"name": "p"}, "spec": spec})
+    plan = compile_plan(pod)
+    full_plan = compile_plan(pod, model=DEFAULT.replace(idle_shortcut=False))
     rng = random.Random(7)
     for _ in range(40):
         s = initial(plan)
@@ -278,9 +280,7 @@ def test_idle_sync_shortcut_equals_full_settle(spec: dict[str, Any], monkeypatch
             if isinstance(ev, Tick):
                 ev = Tick(rng.randint(0, ev.seconds))
             fast = step(plan, s, ev)
-            monkeypatch.setattr(engine, "IDLE_SHORTCUT", False)
-            full = step(plan, s, ev)
-            monkeypatch.setattr(engine, "IDLE_SHORTCUT", True)
+            full = step(full_plan, s, ev)
             assert fast == full, ev
             s = fast
 

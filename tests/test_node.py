@@ -17,6 +17,7 @@ import pytest
 from podfsm.config import Config
 from podfsm.errors import IllegalTransition
 from podfsm.events import NodeHeartbeat, NodePressure
+from podfsm.model import DEFAULT, Interpreter
 from podfsm.node import (
     DEFAULT_TOLERATION_SECONDS,
     EVICTION_MONITORING_PERIOD,
@@ -38,6 +39,8 @@ from podfsm.node import (
 
 E = NEvent
 S = NState
+
+TRANSITIONS = DEFAULT.replace(interpreter=Interpreter.TRANSITIONS)  # the same tables, fired by transitions
 
 
 def _ev(event: NEvent) -> NodeHeartbeat | NodePressure | None:
@@ -224,8 +227,8 @@ def test_compiled_and_reference_paths_agree() -> None:
                 a2 = fire(a, e, t, ev)
             except IllegalTransition:
                 with pytest.raises(IllegalTransition):
-                    fire(b, e, t, ev, reference=True)
+                    fire(b, e, t, ev, model=TRANSITIONS)
                 continue
-            b = fire(b, e, t, ev, reference=True)
+            b = fire(b, e, t, ev, model=TRANSITIONS)
             a = a2
             assert a == b

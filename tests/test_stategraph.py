@@ -18,6 +18,7 @@ from podfsm.diagrams import Diagram, render_dot, render_image, render_mermaid
 from podfsm.engine import compile_plan
 from podfsm.events import ContainerExited, Tick
 from podfsm.explorer import MODELS, ExploreResult, explore
+from podfsm.model import DEFAULT, Model
 from podfsm.stategraph import StateGraph, event_label
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -28,8 +29,10 @@ def _plan(pod: dict[str, Any]) -> Any:
     return compile_plan(Pod.from_api(pod))
 
 
-def _explore(pod: dict[str, Any], limit: int, **bounds: Any) -> tuple[StateGraph, ExploreResult, Diagram]:
-    plan = _plan(pod)
+def _explore(
+    pod: dict[str, Any], limit: int, model: Model = DEFAULT, **bounds: Any
+) -> tuple[StateGraph, ExploreResult, Diagram]:
+    plan = compile_plan(Pod.from_api(pod), model=model)
     graph = StateGraph(limit=limit)
     result = explore(plan, graph=graph, **bounds)
     return graph, result, graph.diagram(result, plan)
@@ -104,8 +107,7 @@ def test_the_same_search_draws_the_same_bytes() -> None:
 def test_step_counterexample_path_is_red(limit: int) -> None:
     """A step property's counterexample: the path's states and events in red, then a red ✗ node."""
     m = mutants.get("restart-under-never")
-    with m.active():
-        graph, r, d = _explore(m.witness.pod, limit, max_depth=m.witness.max_depth, max_restarts=1)
+    graph, r, d = _explore(m.witness.pod, limit, m.model, max_depth=m.witness.max_depth, max_restarts=1)
     v = r.violation
     assert v is not None and v.prop.name == m.breaks and r.failed_step is not None
     assert r.path[0] == 0 and len(r.path) == len(r.path_events) + 1 == len(v.script)
@@ -128,8 +130,7 @@ def test_step_counterexample_path_is_red(limit: int) -> None:
 def test_state_counterexample_ends_in_the_violating_state() -> None:
     """A state property's counterexample: the red path ends in the stored state that violates it."""
     m = mutants.get("first-restart-delayed")
-    with m.active():
-        _graph, r, d = _explore(m.witness.pod, 10_000, max_depth=m.witness.max_depth, max_restarts=1)
+    _graph, r, d = _explore(m.witness.pod, 10_000, m.model, max_depth=m.witness.max_depth, max_restarts=1)
     assert r.violation is not None and r.failed_step is None
     assert not any(n.id == "violation" for n in d.nodes)
     assert [n.id for n in d.nodes if n.highlight] == [f"s{i}" for i in r.path]

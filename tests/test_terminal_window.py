@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 
 from podfsm import Pod, Simulator, invariants, mutants
-from podfsm.engine import compile_plan, initial, kubelet_phase, step
+from podfsm.engine import compile_plan, initial, step
 from podfsm.enums import PodPhase
 from podfsm.events import ContainerExited, ContainerStarted, ImagePulled, Schedule, Tick
+from podfsm.kubelet import kubelet_phase
+from podfsm.model import DEFAULT, Model
 from podfsm.simulator import Step
 
 
@@ -146,9 +148,10 @@ def test_readiness_gate_on_a_condition_generated_after_ready_never_passes(gate: 
 # ------------------------------------------------------------------------------------------------
 
 
-def _walk(spec: dict[str, Any], events: list[Any]) -> list[invariants.Obs]:
+def _walk(spec: dict[str, Any], events: list[Any], model: Model = DEFAULT) -> list[invariants.Obs]:
     plan = compile_plan(
-        Pod.from_api({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": spec})
+        Pod.from_api({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": spec}),
+        model=model,
     )
     s = initial(plan)
     obs = [invariants.observe(plan, s)]
@@ -175,8 +178,7 @@ def test_properties_hold_in_the_terminal_window() -> None:
 def test_conditions_mutant_breaks_the_conditions_property() -> None:
     """With conditions generated from the published phase, Ready stays True in the deadline kill: the property fails there."""
     prop = invariants.get("conditions-follow-kubelet-phase")
-    with mutants.get("conditions-from-published-phase").active():
-        obs = _walk(DEADLINE, _KILL)
+    obs = _walk(DEADLINE, _KILL, mutants.get("conditions-from-published-phase").model)
     assert [prop.holds_state(o) for o in obs] == [True, True, True, True, False]
     assert obs[-1].cond("Ready")["status"] == "True"  # type: ignore[index]
 
@@ -184,20 +186,19 @@ def test_conditions_mutant_breaks_the_conditions_property() -> None:
 def test_deadline_mutant_breaks_the_held_phase_property() -> None:
     """Forgetting ShouldEvict, a start completing after the deadline publishes Running: terminal-decision-holds-phase fails on that step."""
     prop = invariants.get("terminal-decision-holds-phase")
-    with mutants.get("deadline-forgotten-by-later-start").active():
-        obs = _walk(DEADLINE, _IN_FLIGHT)
+    obs = _walk(DEADLINE, _IN_FLIGHT, mutants.get("deadline-forgotten-by-later-start").model)
     verdicts = [prop.holds_step(a, e, b) for a, e, b in zip(obs, _IN_FLIGHT, obs[1:], strict=False)]
     assert verdicts == [True, True, True, False, True]
     assert obs[4].phase == "Running"
 
 
-def _cache_observations() -> list[invariants.Obs]:
+def _cache_observations(model: Model = DEFAULT) -> list[invariants.Obs]:
     """The evicted BestEffort pod of examples/memory-pressure, observed after every step."""
     from podfsm import ClusterSimulator
     from podfsm.events import events_from_script
     from podfsm.loader import load_documents, load_pods, read_text
 
-    sim = ClusterSimulator(load_pods("examples/memory-pressure/pods.yaml"))
+    sim = ClusterSimulator(load_pods("examples/memory-pressure/pods.yaml"), model=model)
     text, name = read_text("examples/memory-pressure/scenario.yaml")
     for _, _, ev in events_from_script(load_documents(text, name), name):
         sim.apply(ev)
@@ -217,7 +218,6 @@ def test_kubelet_disruption_condition_comes_with_the_terminal_phase() -> None:
 
 def test_kubelet_disruption_property_catches_an_early_condition() -> None:
     """A model that publishes the kubelet's DisruptionTarget at once fails kubelet-disruption-with-terminal-phase."""
-    from podfsm import snapshot
     from podfsm.explorer import MODELS
 
     early = mutants.Mutant(
@@ -225,9 +225,8 @@ def test_kubelet_disruption_property_catches_an_early_condition() -> None:
         "mergePodStatus sends the kubelet's DisruptionTarget before the phase is terminal",
         "kubelet-disruption-with-terminal-phase",
         MODELS["single-always"],  # not a witness: kubelet evictions need the node (podfsm.cluster)
-        lambda: [(snapshot, "_disruption_shown", lambda s: s.disruption is not None)],
+        lambda m: m.replace(disruption_shown=lambda s: s.disruption is not None),
     )
     prop = invariants.get(early.breaks)
-    with early.active():
-        obs = _cache_observations()
+    obs = _cache_observations(early.model)
     assert not all(prop.holds_state(o) for o in obs)

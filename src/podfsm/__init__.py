@@ -64,7 +64,9 @@ from podfsm.oracle import (
 if TYPE_CHECKING:  # loaded on first use, by __getattr__ below
     from podfsm.api import Pod, apply_defaults, validate_pod
     from podfsm.cluster import ClusterSimulator, ClusterStep
-    from podfsm.engine import PodState, compile_plan, enabled_events, initial, step
+    from podfsm.engine import PodState, compile_plan, enabled_events, initial, next_due, step
+    from podfsm.kubelet import kubelet_phase
+    from podfsm.model import Interpreter, Model
     from podfsm.node import NodeConfig
     from podfsm.records import KEvent
     from podfsm.simulator import Simulator, Step, load_pod, loads_pod
@@ -90,8 +92,10 @@ __all__ = [
     "IllegalTransition",
     "ImagePullFailed",
     "ImagePulled",
+    "Interpreter",
     "KEvent",
     "ManifestError",
+    "Model",
     "NodeConfig",
     "NodeDeleted",
     "NodeEvent",
@@ -119,8 +123,10 @@ __all__ = [
     "event_to_dict",
     "initial",
     "kubectl_columns",
+    "kubelet_phase",
     "load_pod",
     "loads_pod",
+    "next_due",
     "pod_conditions",
     "pod_phase",
     "pod_summary",
@@ -141,7 +147,11 @@ _LAZY: Final[dict[str, str]] = {
     "compile_plan": "podfsm.engine",
     "enabled_events": "podfsm.engine",
     "initial": "podfsm.engine",
+    "next_due": "podfsm.engine",
     "step": "podfsm.engine",
+    "kubelet_phase": "podfsm.kubelet",
+    "Interpreter": "podfsm.model",
+    "Model": "podfsm.model",
     "NodeConfig": "podfsm.node",
     "KEvent": "podfsm.records",
     "Simulator": "podfsm.simulator",

@@ -24,9 +24,9 @@ from podfsm.errors import IllegalTransition, ManifestError, PodfsmError
 from podfsm.events import Event, NodeEvent, PodEvent, events_from_script
 from podfsm.loader import item_lines, load_documents, load_pods, read_text
 from podfsm.oracle import kubectl_columns, pod_summary
+from podfsm.showcase import write_showcase
 from podfsm.simulator import Simulator, Step
-from podfsm.stategraph import write_showcase
-from podfsm.textsafe import escape, listing, print_error
+from podfsm.textsafe import listing, print_error, render_table
 from podfsm.timeline import render_timeline, scenario_title, timeline_of, write_timelines
 from podfsm.verify import add_subcommands as add_verify_and_explore
 
@@ -34,17 +34,6 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 __all__ = ["main", "render_table"]
-
-
-def render_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Columns padded like kubectl's tabwriter (3 spaces between columns, left aligned), cells escaped."""
-    cells = [[escape(str(c)) for c in header], *([escape(str(c)) for c in row] for row in rows)]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    lines = []
-    for r in cells:
-        line = "   ".join(c.ljust(w) for c, w in zip(r, widths, strict=True))
-        lines.append(line.rstrip())
-    return "\n".join(lines) + "\n"
 
 
 def _cmd_status(args: argparse.Namespace, out: TextIO) -> int:

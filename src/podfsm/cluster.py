@@ -103,6 +103,7 @@ from podfsm.events import (
     event_from_dict,
 )
 from podfsm.loader import LoadedPod
+from podfsm.model import DEFAULT, Model
 from podfsm.node import NEvent, NodeConfig, NodeState, NState, Taint
 from podfsm.oracle import Columns, kubectl_columns
 from podfsm.pod import PStage
@@ -258,15 +259,20 @@ class ClusterPlan(NamedTuple):
     capped: tuple[tuple[bool, bool], ...]  # (memory, ephemeral-storage) usage cannot exceed the request
     node: NodeConfig
     config: Config
+    model: Model  # every pod's plan runs under it; the node table is its ``node``
 
 
 def cluster_plan(
-    pods: Sequence[Pod], config: Config | None = None, node: NodeConfig | None = None
+    pods: Sequence[Pod],
+    config: Config | None = None,
+    node: NodeConfig | None = None,
+    model: Model = DEFAULT,
 ) -> ClusterPlan:
-    """Compile the pods; :class:`~podfsm.errors.ManifestError` if there are none or two share a name."""
+    """Compile the pods under ``model``; :class:`~podfsm.errors.ManifestError` if there are none or
+    two share a name."""
     config = config or Config()
     node = node or NodeConfig()
-    plans = tuple(compile_plan(p, config) for p in pods)
+    plans = tuple(compile_plan(p, config, model) for p in pods)
     if not plans:
         raise ManifestError("a simulation needs at least one pod")
     names = tuple(p.name for p in plans)
@@ -286,6 +292,7 @@ def cluster_plan(
         ),
         node=node,
         config=config,
+        model=model,
     )
 
 
@@ -400,7 +407,7 @@ _NODE_EVENT: Final[dict[type[Event], NEvent]] = {
 class _Run:
     """One step in progress: mutable copies of the cluster's parts, turned back into a Cluster at the end."""
 
-    def __init__(self, plan: ClusterPlan, cl: Cluster, out: Emitted | None, reference: bool) -> None:
+    def __init__(self, plan: ClusterPlan, cl: Cluster, out: Emitted | None) -> None:
         self.plan = plan
         self.t = cl.t
         self.node = cl.node
@@ -411,7 +418,6 @@ class _Run:
         self.evict_last = cl.evict_last
         self.evict_wait = cl.evict_wait
         self.out = out
-        self.reference = reference
 
     def result(self) -> Cluster:
         return Cluster(
@@ -504,7 +510,7 @@ class _Run:
         s = self.pods[i]
         if isinstance(ev, Schedule) and s.stage in _UNBOUND:
             self.check_schedule(i, ev)
-        self.pods[i] = pod_step(self.plan.pods[i], s, ev, out=self.pod_out(i), reference=self.reference)
+        self.pods[i] = pod_step(self.plan.pods[i], s, ev, out=self.pod_out(i))
         if isinstance(ev, Schedule) and not self.node.name:
             self.node = self.node._replace(name=ev.node)
         self.reconcile()
@@ -515,7 +521,7 @@ class _Run:
         else:
             nev = _NODE_EVENT[type(ev)]
         old = self.node._replace(name=self.node_name)
-        new = nd.fire(old, nev, self.t, ev, reference=self.reference)  # IllegalTransition: nothing changed
+        new = nd.fire(old, nev, self.t, ev, model=self.plan.model)  # IllegalTransition: nothing changed
         self.node = new
         self.announce(old, new)
         if nev is NEvent.HEARTBEATS_STOP:
@@ -527,7 +533,7 @@ class _Run:
     def set_away(self, away: bool) -> None:
         """The kubelet's reports stop reaching the API, or resume (it syncs every pod at once)."""
         for i, s in enumerate(self.pods):
-            self.pods[i] = set_away(self.plan.pods[i], s, away, self.pod_out(i), self.reference)
+            self.pods[i] = set_away(self.plan.pods[i], s, away, self.pod_out(i))
 
     def announce(self, old: NodeState, new: NodeState) -> None:
         """The node events of a Ready change: the kubelet's (``recordNodeStatusEvent``) and the NLC's."""
@@ -576,9 +582,7 @@ class _Run:
     def advance(self, to: int) -> None:
         for i, s in enumerate(self.pods):
             if s.t < to:
-                self.pods[i] = pod_step(
-                    self.plan.pods[i], s, Tick(to - s.t), out=self.pod_out(i), reference=self.reference
-                )
+                self.pods[i] = pod_step(self.plan.pods[i], s, Tick(to - s.t), out=self.pod_out(i))
         self.t = to
 
     def next_timer(self, *, rounds: bool = True) -> int:
@@ -674,7 +678,7 @@ class _Run:
         """``tryUpdateNodeHealth``: no heartbeat for nodeMonitorGracePeriod → Ready Unknown."""
         n = self.node
         if n.state is NState.SILENT and self.t >= n.heartbeat_at + self.plan.node.node_monitor_grace_period:
-            new = nd.fire(n, NEvent.MONITOR_GRACE_EXPIRED, self.t, None, reference=self.reference)
+            new = nd.fire(n, NEvent.MONITOR_GRACE_EXPIRED, self.t, None, model=self.plan.model)
             self.node = new
             self.announce(n, new)
 
@@ -734,7 +738,7 @@ class _Run:
             w = self.work[i]
             if w.fire_at <= self.t:
                 del self.work[i]
-                self.pods[i] = taint_delete(self.plan.pods[i], self.pods[i], self.pod_out(i), self.reference)
+                self.pods[i] = taint_delete(self.plan.pods[i], self.pods[i], self.pod_out(i))
 
     def process_pod_on_node(self, i: int, noexec: tuple[Taint, ...]) -> None:
         """``processPodOnNode`` (taint_eviction.go)."""
@@ -779,7 +783,7 @@ class _Run:
             return
         for i, s in enumerate(self.pods):
             if s.node and s.stage not in _GONE and s.deletion_at >= 0 and not s.phase.is_terminal:
-                self.pods[i] = gc_delete(self.plan.pods[i], s, None, self.pod_out(i), self.reference)
+                self.pods[i] = gc_delete(self.plan.pods[i], s, None, self.pod_out(i))
 
     def gc_orphaned(self) -> None:
         """``gcOrphaned``: quarantineTime after the node's deletion, every pod bound to it is force-deleted."""
@@ -790,7 +794,7 @@ class _Run:
             if s.node and s.stage not in _GONE:
                 # markFailedAndDeletePodWithCondition: the condition only with the Failed patch (non-terminal pods)
                 condition = None if s.phase.is_terminal else POD_GC_DISRUPTION
-                self.pods[i] = gc_delete(self.plan.pods[i], s, condition, self.pod_out(i), self.reference)
+                self.pods[i] = gc_delete(self.plan.pods[i], s, condition, self.pod_out(i))
 
     def eviction_manager(self) -> None:
         """``synchronize``: under pressure, evict the first-ranked pod it may (one per round)."""
@@ -811,9 +815,7 @@ class _Run:
         resource = nd.pressure_resource(active[0])  # byEvictionPriority: memory first
         self.node_event("Warning", "EvictionThresholdMet", f"Attempting to reclaim {resource}", "kubelet")
         for i in eviction_order(self.plan, active[0], self.eviction_candidates()):
-            self.pods[i] = kubelet_evict(
-                self.plan.pods[i], self.pods[i], resource, self.pod_out(i), self.reference
-            )
+            self.pods[i] = kubelet_evict(self.plan.pods[i], self.pods[i], resource, self.pod_out(i))
             if cfg.eviction_waits_for_cleanup:
                 self.evict_wait = i
             return
@@ -837,15 +839,13 @@ def _pod_ready(plan: PodPlan, s: PodState) -> bool:
     return any(c["type"] == "Ready" and c["status"] == "True" for c in conditions)
 
 
-def cluster_step(
-    plan: ClusterPlan, cl: Cluster, ev: Event, *, out: Emitted | None = None, reference: bool = False
-) -> Cluster:
+def cluster_step(plan: ClusterPlan, cl: Cluster, ev: Event, *, out: Emitted | None = None) -> Cluster:
     """The cluster after ``ev``; :class:`IllegalTransition` (and ``cl`` untouched) if the model forbids it.
 
-    ``out`` collects the Kubernetes Events emitted, per pod and about the node; ``reference`` runs
-    the tables through ``transitions``.
+    ``out`` collects the Kubernetes Events emitted, per pod and about the node; the plan's model
+    decides the rest.
     """
-    run = _Run(plan, cl, out, reference)
+    run = _Run(plan, cl, out)
     if isinstance(ev, Tick):
         run.tick(ev)
     elif isinstance(ev, NodeEvent):
@@ -881,7 +881,7 @@ def cluster_enabled_events(plan: ClusterPlan, cl: Cluster) -> list[Event]:
         except IllegalTransition:
             continue
         legal.append(ev)
-    due = [_Run(plan, cl, None, False).next_timer()]
+    due = [_Run(plan, cl, None).next_timer()]
     for pplan, (_, s) in zip(plan.pods, cl.pods, strict=True):
         due += [cl.t + ev.seconds for ev in enabled_events(pplan, s) if isinstance(ev, Tick)]
     due = [d for d in due if d > cl.t]
@@ -927,11 +927,10 @@ class ClusterSimulator:
         config: Config | None = None,
         node: NodeConfig | None = None,
         *,
-        reference: bool = False,
+        model: Model = DEFAULT,
     ) -> None:
-        models = [p.pod if isinstance(p, LoadedPod) else p for p in pods]
-        self.plan: ClusterPlan = cluster_plan(models, config, node)
-        self.reference = reference
+        objects = [p.pod if isinstance(p, LoadedPod) else p for p in pods]
+        self.plan: ClusterPlan = cluster_plan(objects, config, node, model)
         self.state: Cluster = initial_cluster(self.plan)
         self.pods: dict[str, dict[str, Any]] = {
             n: pod_json(p, s) for p, (n, s) in zip(self.plan.pods, self.state.pods, strict=True)
@@ -957,7 +956,7 @@ class ClusterSimulator:
         """Apply one event (an :class:`Event` or its mapping form); returns the resulting :class:`ClusterStep`."""
         ev = event if isinstance(event, Event) else event_from_dict(event)
         out = Emitted(len(self.plan.pods))
-        new = cluster_step(self.plan, self.state, ev, out=out, reference=self.reference)
+        new = cluster_step(self.plan, self.state, ev, out=out)
         old = self.state
         self.state = new
         addressed = -1

@@ -23,12 +23,13 @@ from enum import IntEnum
 from typing import Final, NamedTuple
 
 from podfsm.events import CREATE_FAILURE_REASONS, HookFinished
-from podfsm.probe import PROBE, Prb, PrEvent, ProbeCtx
+from podfsm.oracle import restart_policy_allows
+from podfsm.probe import Prb, PrEvent, ProbeCtx
 from podfsm.records import ContainerKind, Ctr, Ctx, Term
 from podfsm.records import CState as S
 from podfsm.table import Machine, Row, define
 
-__all__ = ["CONTAINER", "CEvent", "restart_permitted"]
+__all__ = ["CONTAINER", "CEvent", "KillOrder", "next_backoff", "restart_permitted", "restart_rule"]
 
 
 class CEvent(IntEnum):
@@ -71,17 +72,25 @@ def never_pull_missing(ctx: Ctx) -> bool:
     return ctx.cp.pull_policy == "Never" and ctx.cp.image not in ctx.images
 
 
-def restart_permitted(ctx: Ctx) -> bool:
-    """True iff the exited container may run again: sidecars always; init containers only after a failure and not under Never; others by ShouldContainerBeRestarted."""
-    kind = ctx.cp.kind
+def restart_rule(policy: str, kind: ContainerKind, exit_code: int) -> bool:
+    """Whether an exited container of ``kind`` may run again: sidecars always (the init-container
+    logic restarts them whatever the pod's policy); a regular init container only after a failure
+    and not under Never (``computeInitContainerActions``); a regular container by
+    ``ShouldContainerBeRestarted`` (:func:`podfsm.oracle.restart_policy_allows`, which the oracle's
+    ``should_restart`` applies to a pod object). The model's ``restart_rule``; stated only here."""
     if kind is ContainerKind.SIDECAR:
         return True
-    term = ctx.c.term
-    code = term.exit_code if term is not None else 0
-    policy = ctx.plan.restart_policy
     if kind is ContainerKind.INIT:
-        return code != 0 and policy != "Never"
-    return policy == "Always" or (policy == "OnFailure" and code != 0)
+        return exit_code != 0 and restart_policy_allows(policy, exit_code)
+    return restart_policy_allows(policy, exit_code)
+
+
+def restart_permitted(ctx: Ctx) -> bool:
+    """True iff the exited container may run again under the model's restart rule (:func:`restart_rule`)."""
+    term = ctx.c.term
+    return ctx.model.restart_rule(
+        ctx.plan.restart_policy, ctx.cp.kind, term.exit_code if term is not None else 0
+    )
 
 
 def _backoff_expired_entry(ctx: Ctx) -> bool:
@@ -146,7 +155,7 @@ def create_failure(ctx: Ctx) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _next_backoff(ctx: Ctx) -> Ctr:
+def next_backoff(ctx: Ctx) -> Ctr:
     """flowcontrol ``Backoff.Next(key, finishedAt)``: a new (or expired) entry starts at the initial period, else doubles up to the max."""
     c = ctx.c
     cfg = ctx.plan.config
@@ -160,7 +169,7 @@ def _next_backoff(ctx: Ctx) -> Ctr:
 def _probes(ctx: Ctx, event: PrEvent) -> tuple[Prb, ...]:
     """Fire ``event`` on every probe worker of the container (the probe machine's own table)."""
     out = []
-    fire = PROBE.fire_reference if ctx.reference else PROBE.fire
+    fire = ctx.model.fire_probe
     for spec, p in zip(ctx.cp.probes, ctx.c.probes, strict=True):
         pctx = ProbeCtx(spec, p, ctx.t)
         row = fire(p.state, event, pctx)
@@ -191,17 +200,17 @@ def never_pull(ctx: Ctx, target: S) -> Ctr:
 
 
 def restart_begin_pull(ctx: Ctx, target: S) -> Ctr:
-    ctx.c = _next_backoff(ctx)
+    ctx.c = ctx.model.next_backoff(ctx)
     return begin_pull(ctx, target)
 
 
 def restart_skip_pull(ctx: Ctx, target: S) -> Ctr:
-    ctx.c = _next_backoff(ctx)
+    ctx.c = ctx.model.next_backoff(ctx)
     return skip_pull(ctx, target)
 
 
 def restart_never_pull(ctx: Ctx, target: S) -> Ctr:
-    ctx.c = _next_backoff(ctx)
+    ctx.c = ctx.model.next_backoff(ctx)
     return never_pull(ctx, target)
 
 

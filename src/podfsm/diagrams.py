@@ -24,7 +24,7 @@ With ``-o DIR`` and no ``-f`` it writes ``<machine>.dot``, ``<machine>.svg`` and
 ``.mmd``); ``--examples DIR`` also draws the timeline of every ``DIR/<name>/`` scenario (a
 manifest plus ``script.yaml``, or one pod and its node in ``scenario.yaml``) as
 ``timelines/<name>.svg`` (:mod:`podfsm.timeline`); ``all`` also draws the explorer's showcase
-searches as ``explored/<name>`` (:data:`podfsm.stategraph.SHOWCASE`).
+searches as ``explored/<name>`` (:data:`podfsm.showcase.SHOWCASE`).
 ``tests/test_diagrams.py`` regenerates them and fails when they drift from the tables.
 
 **Determinism.** States come in enum order, transitions in table order, decided pairs in

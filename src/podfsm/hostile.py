@@ -59,6 +59,12 @@ from typing import Any, Final, Protocol, TypeVar
 import yaml
 from hypothesis import strategies as st
 
+import podfsm
+from podfsm import diagrams, invariants, mutants
+from podfsm import events as ev
+from podfsm.cli import main
+from podfsm.errors import PodfsmError
+
 __all__ = [
     "API_GENERATORS",
     "CLI_GENERATORS",
@@ -1059,7 +1065,6 @@ def hostile_from_seed(ch: Chooser, seed: Seed) -> tuple[bytes, str]:
 
 
 def _good_field(ch: Chooser, name: str, containers: Sequence[str]) -> Any:
-    from podfsm import events as ev
 
     if name == "container":
         return pick(ch, containers) if containers else "app"
@@ -1100,7 +1105,6 @@ def _good_field(ch: Chooser, name: str, containers: Sequence[str]) -> Any:
 
 def hostile_event(ch: Chooser, containers: Sequence[str]) -> Any:
     """One script item: a well-formed event (60%), one with a hostile field, or no event at all."""
-    from podfsm import events as ev
 
     kind = ch.integer(0, 19)
     if kind == 19:
@@ -1271,7 +1275,6 @@ def simulate_case(ch: Chooser) -> CliCase:
 
 def diagram_case(ch: Chooser) -> CliCase:
     """``podfsm diagram [MACHINE ...] [-f FMT]`` with odd machine names and formats (never ``-o``)."""
-    from podfsm import diagrams
 
     argv = ["diagram"]
     for _ in range(ch.integer(0, 3)):
@@ -1283,7 +1286,6 @@ def diagram_case(ch: Chooser) -> CliCase:
 
 def explore_case(ch: Chooser) -> CliCase:
     """``podfsm explore POD --max-depth 0..3`` (tiny) on a broken single-pod manifest, odd options."""
-    from podfsm import invariants, mutants
 
     data, what = hostile_pod_file(ch, small=True)
     arg, stdin, _ = _file_or_stdin(ch, "pod.yaml", data, False)
@@ -1524,7 +1526,6 @@ def simulator_case(ch: Chooser) -> ApiCase:
 def event_case(ch: Chooser) -> ApiCase:
     """An event class built from keyword values of the wrong type or range, then applied; or
     ``event_from_dict`` on a hostile mapping."""
-    from podfsm import events as ev
 
     if chance(ch, 25):
         item = hostile_event(ch, ("app",))
@@ -1568,8 +1569,6 @@ def _fill(value: Any, tmp: str) -> Any:
 
 def call_api(case: ApiCase, tmp: str) -> object:
     """Make the call ``case`` describes (``tmp``: the directory its files are in)."""
-    import podfsm
-    from podfsm import events as ev
     from podfsm.loader import load_pods
 
     args = tuple(_fill(a, tmp) for a in case.args)
@@ -1741,7 +1740,6 @@ def _limit_memory() -> None:
 
 def _run_cli_here(case: CliCase, tmp: str) -> Outcome:
     """Run ``case`` in this process (the child), with cwd, streams and memory limit set up."""
-    from podfsm.cli import main
 
     outcome = Outcome()
     _FullStream.attempted = False
@@ -1789,7 +1787,6 @@ def _run_cli_here(case: CliCase, tmp: str) -> Outcome:
 
 
 def _run_api_here(case: ApiCase, tmp: str) -> Outcome:
-    from podfsm.errors import PodfsmError
 
     outcome = Outcome()
     os.chdir(tmp)

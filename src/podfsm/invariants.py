@@ -7,7 +7,7 @@ The kinds follow stateright's vocabulary:
 
 ``always`` (:attr:`Kind.ALWAYS`)
     a predicate on one state, which must hold in every reachable state. It reads an
-    :class:`Obs`: the plan, the model's :class:`~podfsm.engine.PodState`, the v1 Pod object
+    :class:`Obs`: the plan, the model's :class:`~podfsm.records.PodState`, the v1 Pod object
     :func:`~podfsm.snapshot.pod_json` makes of it and the events the model enables there.
 ``always-step`` (:attr:`Kind.ALWAYS_STEP`)
     a predicate on one step ``(before, event, after)``, which must hold on every reachable
@@ -54,11 +54,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final, NamedTuple
 
-from podfsm.engine import PodState
+from podfsm.engine import enabled_events
 from podfsm.events import Event
 from podfsm.oracle import Columns, kubectl_columns, pod_conditions, pod_phase, reported_phase
 from podfsm.pod import PStage
-from podfsm.records import CState, Ctr, PodPlan
+from podfsm.records import CState, Ctr, PodPlan, PodState
+from podfsm.snapshot import pod_json
 from podfsm.timefmt import parse_time
 
 __all__ = [
@@ -204,8 +205,6 @@ class Obs:
     def enabled(self) -> Sequence[Event]:
         """The events the model enables in this state (computed on first use when not given)."""
         if self._enabled is None:
-            from podfsm.engine import enabled_events
-
             self._enabled = enabled_events(self.plan, self.state)
         return self._enabled
 
@@ -275,8 +274,6 @@ def observe(
 ) -> Obs:
     """An :class:`Obs` of ``state`` (``prev_pod``: the object before, for ``lastTransitionTime``;
     ``enabled``: the enabled events, if already known)."""
-    from podfsm.snapshot import pod_json  # late: mutants patch the snapshot module's globals
-
     return Obs(plan, state, pod_json(plan, state, prev_pod), enabled)
 
 

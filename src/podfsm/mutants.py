@@ -1,43 +1,39 @@
 """Deliberately wrong variants of the model, to show that the property suite catches bugs.
 
-A mutant never edits the model's source. It swaps, for as long as it is active, a module-level
-attribute that the engine looks up at call time: a machine table re-defined with one guard or
-action replaced (``podfsm.engine.CONTAINER``), a guard or helper the guards call
-(``podfsm.container.restart_permitted``), one of the engine's kubelet decisions
-(``_initializing``, ``_started``, ``_publish``, ``phase_of``, ``container_view``) or a snapshot
-helper (``_condition``, ``_terminate_pod``)::
+A mutant is a function from a model value to a model value (:class:`podfsm.model.Model`): it
+replaces the container table with one re-defined with a guard or action swapped, the restart
+rule, or one of the kubelet's decisions, usually wrapping the one the model had. Nothing is
+patched: a mutant's model runs beside the real one in the same process::
 
-    with mutants.get("restart-under-never").active():
-        ...  # compile the plan inside: plans cache snapshot pieces
+    from podfsm import mutants
+    wrong = mutants.get("restart-under-never").model          # DEFAULT with the mutation
+    plan = compile_plan(pod, model=wrong)
+    both = mutants.combine("parallel-init", "app-before-init")  # mutants compose
 
 Each mutant has a stable name, a one-line description, the property it should break and a
-*witness*: a small pod with explorer bounds where the unmutated model satisfies that property and
-the mutant does not (``tests/test_mutants.py`` checks both, for every mutant).
-:func:`baseline` suspends the active mutant, so a runner can tell a violation the mutant
-introduced from one the unmutated model shows too.
+*witness*: a small pod with explorer bounds where the real model satisfies that property and the
+mutant does not (``tests/test_mutants.py`` checks both, for every mutant).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Final, cast
 
-import podfsm.container as container
-import podfsm.engine as engine
-import podfsm.snapshot as snapshot
+from podfsm import container
+from podfsm.container import CEvent
 from podfsm.enums import PodPhase
 from podfsm.explorer import ModelConfig
-from podfsm.oracle import Condition, pod_ready_condition
+from podfsm.model import DEFAULT, Model
+from podfsm.oracle import Condition
 from podfsm.pod import PEvent
-from podfsm.records import ContainerKind, Ctr, Ctx, PodPlan
+from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, PodPlan, PodState, View
 from podfsm.records import CState as S
 from podfsm.table import Machine, Row, define
 
-__all__ = ["MUTANTS", "Mutant", "UnknownMutant", "baseline", "get"]
-
-Patch = tuple[object, str, object]  # (module, attribute, replacement)
+__all__ = ["MUTANTS", "Mutant", "UnknownMutant", "combine", "get"]
 
 
 class UnknownMutant(KeyError):
@@ -52,122 +48,55 @@ class Mutant:
     description: str
     breaks: str  # the property it should break (podfsm.invariants)
     witness: ModelConfig
-    patches: Callable[[], list[Patch]]
+    mutate: Callable[[Model], Model]  # the change, applied to any model
 
-    @contextmanager
-    def active(self) -> Iterator[Mutant]:
-        """Apply the mutant's patches for the duration of the block (not re-entrant)."""
-        global _ACTIVE
-        if _ACTIVE is not None:
-            raise RuntimeError(f"mutant {_ACTIVE[0].name!r} is already active")
-        applied = _apply(self.patches())
-        _ACTIVE = (self, applied)
-        try:
-            yield self
-        finally:
-            _restore(applied)
-            _ACTIVE = None
+    def apply(self, base: Model = DEFAULT) -> Model:
+        """``base`` with this mutation (its name extended with the mutant's)."""
+        return self.mutate(base).replace(name=f"{base.name}+{self.name}")
+
+    @cached_property
+    def model(self) -> Model:
+        """The real model with this mutation: :meth:`apply` on :data:`podfsm.model.DEFAULT`."""
+        return self.apply(DEFAULT)
 
 
-_ACTIVE: tuple[Mutant, list[tuple[object, str, object, object]]] | None = None
-
-
-def _apply(patches: list[Patch]) -> list[tuple[object, str, object, object]]:
-    applied = []
-    for module, attr, value in patches:
-        original = getattr(module, attr)
-        setattr(module, attr, value)
-        applied.append((module, attr, original, value))
-    return applied
-
-
-def _restore(applied: list[tuple[object, str, object, object]]) -> None:
-    for module, attr, original, _ in reversed(applied):
-        setattr(module, attr, original)
-
-
-@contextmanager
-def baseline() -> Iterator[None]:
-    """Suspend the active mutant (if any) for the block: the unmutated model runs inside it.
-
-    Whatever stands in the patched attributes when the block starts (the mutant's values, or a
-    wrapper around them) is put back when it ends.
-    """
-    if _ACTIVE is None:
-        yield
-        return
-    applied = _ACTIVE[1]
-    current = [(module, attr, getattr(module, attr)) for module, attr, _, _ in applied]
-    _restore(applied)
-    try:
-        yield
-    finally:
-        for module, attr, value in current:
-            setattr(module, attr, value)
-
-
-def active_mutant() -> Mutant | None:
-    """The mutant currently active, or ``None``."""
-    return None if _ACTIVE is None else _ACTIVE[0]
+def combine(*names: str, base: Model = DEFAULT) -> Model:
+    """``base`` with every named mutant applied, in order."""
+    model = base
+    for name in names:
+        model = get(name).apply(model)
+    return model
 
 
 # ---------------------------------------------------------------------------------------------
-# Building blocks: the unmutated pieces, captured when this module is imported
+# Building blocks
 # ---------------------------------------------------------------------------------------------
-
-_CONTAINER: Final = container.CONTAINER
-_RESTART_PERMITTED: Final = container.restart_permitted
-_IN_CRASH_BACKOFF: Final = container.in_crash_backoff
-_NEEDS_PULL: Final = container.needs_pull
-_NEVER_PULL_MISSING: Final = container.never_pull_missing
-_STARTED_ACTION: Final = container.started
-_CRASH_BACKOFF_ACTION: Final = container.crash_backoff
-_KILL_ACTION: Final = container.kill
-_INITIALIZING: Final = engine._initializing
-_STARTED: Final = engine._started
-_PUBLISH: Final = engine._publish
-_PHASE_OF: Final = engine.phase_of
-_VIEW: Final = engine.container_view
-_CONDITION: Final = snapshot._condition
-_TERMINATE_POD: Final = snapshot._terminate_pod
-_POD_READY_CONDITION: Final = pod_ready_condition  # what snapshot calls (patched there)
 
 
 def _table(
-    name: str, guards: dict[Any, Any] | None = None, actions: dict[Any, Any] | None = None
-) -> Machine[Any, Any]:
-    """The container table re-defined (and re-checked) with guards / actions swapped."""
+    base: Machine[S, CEvent],
+    name: str,
+    guards: dict[Any, Any] | None = None,
+    actions: dict[Any, Any] | None = None,
+) -> Machine[S, CEvent]:
+    """``base`` (a container table) re-defined, and re-checked, with guards / actions swapped."""
     guards = guards or {}
     actions = actions or {}
     rows = tuple(
         Row(r.event, r.source, r.target, guards.get(r.guard, r.guard), actions.get(r.action, r.action), r.ref)
-        for r in _CONTAINER.rows
+        for r in base.rows
     )
     return define(
-        f"container[mutant {name}]",
-        states=_CONTAINER.states,
-        events=_CONTAINER.events,
-        initial=_CONTAINER.initial,
-        finals=_CONTAINER.finals,
+        f"{base.name}[mutant {name}]",
+        states=base.states,
+        events=base.events,
+        initial=base.initial,
+        finals=base.finals,
         rows=rows,
-        ignored=_CONTAINER.ignored,
-        forbidden=_CONTAINER.forbidden,
-        doc=_CONTAINER.doc,
+        ignored=base.ignored,
+        forbidden=base.forbidden,
+        doc=base.doc,
     )
-
-
-def _restart_rule(rule: Callable[[Ctx], bool], name: str) -> list[Patch]:
-    """Swap ``restart_permitted`` everywhere it is read: the guards' module, the engine and the table."""
-
-    def mutant_restart_permitted(ctx: Ctx) -> bool:
-        """True iff the mutant's restart rule allows a restart."""
-        return rule(ctx)
-
-    return [
-        (container, "restart_permitted", mutant_restart_permitted),
-        (engine, "restart_permitted", mutant_restart_permitted),
-        (engine, "CONTAINER", _table(name, guards={_RESTART_PERMITTED: mutant_restart_permitted})),
-    ]
 
 
 class _SettleView:
@@ -194,41 +123,47 @@ def _first_unfinished_init(st: Any) -> int | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# The mutants
+# The mutations
 # ---------------------------------------------------------------------------------------------
 
 
-def _restart_under_never() -> list[Patch]:
-    def rule(ctx: Ctx) -> bool:
-        failed = ctx.c.term is not None and ctx.c.term.exit_code != 0
-        return _RESTART_PERMITTED(ctx) or (ctx.plan.restart_policy == "Never" and failed)
+def _restart_under_never(m: Model) -> Model:
+    base = m.restart_rule
 
-    return _restart_rule(rule, "restart-under-never")
+    def rule(policy: str, kind: ContainerKind, exit_code: int) -> bool:
+        return base(policy, kind, exit_code) or (policy == "Never" and exit_code != 0)
 
-
-def _onfailure_restarts_success() -> list[Patch]:
-    def rule(ctx: Ctx) -> bool:
-        regular = ctx.cp.kind is ContainerKind.REGULAR
-        return _RESTART_PERMITTED(ctx) or (ctx.plan.restart_policy == "OnFailure" and regular)
-
-    return _restart_rule(rule, "onfailure-restarts-success")
+    return m.replace(restart_rule=rule)
 
 
-def _skip_init_container() -> list[Patch]:
+def _onfailure_restarts_success(m: Model) -> Model:
+    base = m.restart_rule
+
+    def rule(policy: str, kind: ContainerKind, exit_code: int) -> bool:
+        return base(policy, kind, exit_code) or (policy == "OnFailure" and kind is ContainerKind.REGULAR)
+
+    return m.replace(restart_rule=rule)
+
+
+def _skip_init_container(m: Model) -> Model:
+    base = m.initializing
+
     def initializing(st: Any) -> PEvent | None:
         plan: PodPlan = st.plan
         first = next((i for i in plan.init_idx if i not in plan.sidecar_idx), None)
         if first is None:
-            return _INITIALIZING(st)
+            return base(st)
         view = _SettleView(st, plan._replace(init_idx=tuple(i for i in plan.init_idx if i != first)))
-        return _INITIALIZING(cast(Any, view))
+        return base(cast(Any, view))
 
-    return [(engine, "_initializing", initializing)]
+    return m.replace(initializing=initializing)
 
 
-def _parallel_init() -> list[Patch]:
+def _parallel_init(m: Model) -> Model:
+    base = m.initializing
+
     def initializing(st: Any) -> PEvent | None:
-        pev = _INITIALIZING(st)
+        pev = base(st)
         if pev is None:
             current = _first_unfinished_init(st)
             plan = st.plan
@@ -238,144 +173,180 @@ def _parallel_init() -> list[Patch]:
                     st.sync(plan.init_idx[pos + 1])
         return pev
 
-    return [(engine, "_initializing", initializing)]
+    return m.replace(initializing=initializing)
 
 
-def _app_before_init() -> list[Patch]:
+def _app_before_init(m: Model) -> Model:
+    base = m.initializing
+
     def initializing(st: Any) -> PEvent | None:
-        pev = _INITIALIZING(st)
+        pev = base(st)
         if pev is None:
             for i in st.plan.regular_idx:
                 st.sync(i)
         return pev
 
-    return [(engine, "_initializing", initializing)]
+    return m.replace(initializing=initializing)
 
 
-def _backoff_never_doubles() -> list[Patch]:
+def _backoff_never_doubles(m: Model) -> Model:
     def next_backoff(ctx: Ctx) -> Ctr:
         return ctx.c._replace(backoff=ctx.plan.config.back_off_initial, backoff_at=ctx.t)
 
-    return [(container, "_next_backoff", next_backoff)]
+    return m.replace(next_backoff=next_backoff)
 
 
-def _first_restart_delayed() -> list[Patch]:
+def _first_restart_delayed(m: Model) -> Model:
+    base_guard = container.in_crash_backoff
+    base_action = container.crash_backoff
+
     def in_crash_backoff_first(ctx: Ctx) -> bool:
         """True iff the back-off holds the restart, a first restart included (mutant)."""
         c = ctx.c
         if c.backoff == 0 and c.term is not None and container.restart_permitted(ctx):
             return ctx.t - c.term.finished_at < ctx.plan.config.back_off_initial
-        return _IN_CRASH_BACKOFF(ctx)
+        return base_guard(ctx)
 
     def crash_backoff_first(ctx: Ctx, target: S) -> Ctr:
         if ctx.c.backoff == 0:
             ctx.c = ctx.c._replace(backoff=ctx.plan.config.back_off_initial)
-        return _CRASH_BACKOFF_ACTION(ctx, target)
+        return base_action(ctx, target)
 
     table = _table(
+        m.container,
         "first-restart-delayed",
-        guards={_IN_CRASH_BACKOFF: in_crash_backoff_first},
-        actions={_CRASH_BACKOFF_ACTION: crash_backoff_first},
+        guards={base_guard: in_crash_backoff_first},
+        actions={base_action: crash_backoff_first},
     )
-    return [(engine, "CONTAINER", table)]
+    return m.replace(container=table)
 
 
-def _restart_count_skips() -> list[Patch]:
+def _restart_count_skips(m: Model) -> Model:
+    base = container.started
+
     def started_twice(ctx: Ctx, target: S) -> Ctr:
         restart = ctx.c.term is not None
-        new = _STARTED_ACTION(ctx, target)
+        new = base(ctx, target)
         return new._replace(restarts=new.restarts + 1) if restart else new
 
-    return [(engine, "CONTAINER", _table("restart-count-skips", actions={_STARTED_ACTION: started_twice}))]
+    return m.replace(container=_table(m.container, "restart-count-skips", actions={base: started_twice}))
 
 
-def _ignore_grace_period() -> list[Patch]:
+def _ignore_grace_period(m: Model) -> Model:
+    base = container.kill
+
     def kill_now(ctx: Ctx, target: S) -> Ctr:
-        return _KILL_ACTION(ctx, target)._replace(due=ctx.t)  # SIGKILL at once, no grace period
+        return base(ctx, target)._replace(due=ctx.t)  # SIGKILL at once, no grace period
 
-    return [(engine, "CONTAINER", _table("ignore-grace-period", actions={_KILL_ACTION: kill_now}))]
+    return m.replace(container=_table(m.container, "ignore-grace-period", actions={base: kill_now}))
 
 
-def _sidecar_keeps_pod_alive() -> list[Patch]:
+def _sidecar_keeps_pod_alive(m: Model) -> Model:
+    base = m.started
+
     def started(st: Any) -> PEvent | None:
-        pev = _STARTED(st)
+        pev = base(st)
         if pev is PEvent.ALL_EXITED and st.plan.sidecar_idx:
             return None  # a running sidecar keeps the pod going
         return pev
 
-    return [(engine, "_started", started)]
+    return m.replace(started=started)
 
 
-def _image_never_pull_pulls() -> list[Patch]:
+def _image_never_pull_pulls(m: Model) -> Model:
+    base = container.needs_pull
+
     def needs_pull_any(ctx: Ctx) -> bool:
         """True iff the container pulls (mutant: Never pulls like Always)."""
-        return ctx.cp.pull_policy == "Never" or _NEEDS_PULL(ctx)
+        return ctx.cp.pull_policy == "Never" or base(ctx)
 
     def never_pull_missing_off(ctx: Ctx) -> bool:
         """False: ErrImageNeverPull never happens (mutant)."""
         return False
 
+    def restart_needs_pull_any(ctx: Ctx) -> bool:
+        """True iff a restart is permitted and it pulls (mutant: Never pulls like Always)."""
+        return container.restart_permitted(ctx) and needs_pull_any(ctx)
+
     table = _table(
+        m.container,
         "image-never-pull-pulls",
-        guards={_NEEDS_PULL: needs_pull_any, _NEVER_PULL_MISSING: never_pull_missing_off},
+        guards={
+            base: needs_pull_any,
+            container.never_pull_missing: never_pull_missing_off,
+            container.restart_never_pull_missing: never_pull_missing_off,
+            container.restart_needs_pull: restart_needs_pull_any,
+        },
     )
-    return [
-        (container, "needs_pull", needs_pull_any),
-        (container, "never_pull_missing", never_pull_missing_off),
-        (engine, "CONTAINER", table),
-    ]
+    return m.replace(container=table)
 
 
-def _always_pull_skips_pull() -> list[Patch]:
+def _always_pull_skips_pull(m: Model) -> Model:
+    base = container.needs_pull
+
     def needs_pull_if_missing(ctx: Ctx) -> bool:
         """True iff the node lacks the image (mutant: Always behaves like IfNotPresent)."""
         if ctx.cp.pull_policy == "Always":
             return ctx.cp.image not in ctx.images
-        return _NEEDS_PULL(ctx)
+        return base(ctx)
 
-    table = _table("always-pull-skips-pull", guards={_NEEDS_PULL: needs_pull_if_missing})
-    return [(container, "needs_pull", needs_pull_if_missing), (engine, "CONTAINER", table)]
+    def restart_needs_pull_if_missing(ctx: Ctx) -> bool:
+        """True iff a restart is permitted and the node lacks the image (mutant)."""
+        return container.restart_permitted(ctx) and needs_pull_if_missing(ctx)
+
+    table = _table(
+        m.container,
+        "always-pull-skips-pull",
+        guards={base: needs_pull_if_missing, container.restart_needs_pull: restart_needs_pull_if_missing},
+    )
+    return m.replace(container=table)
 
 
-def _view_patch(change: Callable[[Any, engine.View], engine.View]) -> list[Patch]:
-    def view(plan: PodPlan, cp: Any, c: Ctr) -> engine.View:
-        return change(cp, _VIEW(plan, cp, c))
+def _view_change(m: Model, change: Callable[[ContainerPlan, View], View]) -> Model:
+    base = m.container_view
 
-    return [(engine, "container_view", view), (snapshot, "container_view", view)]
+    def view(plan: PodPlan, cp: ContainerPlan, c: Ctr) -> View:
+        return change(cp, base(plan, cp, c))
+
+    return m.replace(container_view=view)
 
 
-def _ready_when_not_started() -> list[Patch]:
-    def change(cp: Any, v: engine.View) -> engine.View:
+def _ready_when_not_started(m: Model) -> Model:
+    def change(cp: ContainerPlan, v: View) -> View:
         if v.kind == "waiting" and cp.kind is not ContainerKind.INIT and v.last is None:
             return v._replace(ready=True)
         return v
 
-    return _view_patch(change)
+    return _view_change(m, change)
 
 
-def _ready_after_exit() -> list[Patch]:
-    def change(cp: Any, v: engine.View) -> engine.View:
+def _ready_after_exit(m: Model) -> Model:
+    def change(cp: ContainerPlan, v: View) -> View:
         if v.kind == "terminated" and cp.kind is ContainerKind.REGULAR:
             return v._replace(ready=True)
         return v
 
-    return _view_patch(change)
+    return _view_change(m, change)
 
 
-def _terminal_while_running() -> list[Patch]:
-    def publish(plan: PodPlan, s: engine.PodState, *, final: bool) -> engine.PodState:
+def _terminal_while_running(m: Model) -> Model:
+    base = m.publish
+
+    def publish(plan: PodPlan, s: PodState, *, final: bool) -> PodState:
         if not final and not s.phase.is_terminal:
-            phase = engine.phase_of(plan, s.codes, terminal=False)
+            phase = plan.model.phase_of(plan, s.codes, terminal=False)
             if phase.is_terminal:
                 return s._replace(phase=phase)  # no mergePodStatus hold-back
-        return _PUBLISH(plan, s, final=final)
+        return base(plan, s, final=final)
 
-    return [(engine, "_publish", publish)]
+    return m.replace(publish=publish)
 
 
-def _phase_not_from_getphase() -> list[Patch]:
+def _phase_not_from_getphase(m: Model) -> Model:
+    base = m.phase_of
+
     def phase_of(plan: PodPlan, codes: Any, *, terminal: bool) -> PodPhase:
-        phase = _PHASE_OF(plan, codes, terminal=terminal)
+        phase = base(plan, codes, terminal=terminal)
         regular_waiting = any(
             code[0] == "waiting"
             for cp, code in zip(plan.containers, codes, strict=True)
@@ -385,48 +356,54 @@ def _phase_not_from_getphase() -> list[Patch]:
             return PodPhase.PENDING  # a crash-looping container counted as waiting, not as restarting
         return phase
 
-    return [(engine, "phase_of", phase_of)]
+    return m.replace(phase_of=phase_of)
 
 
-def _condition_time_resets() -> list[Patch]:
+def _condition_time_resets(m: Model) -> Model:
+    base = m.condition
+
     def condition(ctype: str, status: str, reason: str, message: str, t: str, prev: Any) -> dict[str, Any]:
-        return _CONDITION(ctype, status, reason, message, t, {})  # lastTransitionTime always now
+        return base(ctype, status, reason, message, t, {})  # lastTransitionTime always now
 
-    return [(snapshot, "_condition", condition)]
+    return m.replace(condition=condition)
 
 
-def _terminated_pod_reports_success() -> list[Patch]:
+def _terminated_pod_reports_success(m: Model) -> Model:
+    base = m.terminate_pod
+
     def terminate_pod(plan: PodPlan, statuses: list[dict[str, Any]]) -> None:
-        _TERMINATE_POD(plan, statuses)
+        base(plan, statuses)
         for st in statuses:
             term = st["state"].get("terminated")
             if term is not None and term.get("reason") == "ContainerStatusUnknown":
                 term["exitCode"] = 0
 
-    return [(snapshot, "_terminate_pod", terminate_pod)]
+    return m.replace(terminate_pod=terminate_pod)
 
 
-def _readiness_gates_ignored() -> list[Patch]:
+def _readiness_gates_ignored(m: Model) -> Model:
+    base = m.pod_ready_condition
+
     def pod_ready_condition(spec: Any, conditions: Any, containers_ready: Condition) -> Condition:
-        return _POD_READY_CONDITION({**spec, "readinessGates": []}, conditions, containers_ready)
+        return base({**spec, "readinessGates": []}, conditions, containers_ready)
 
-    return [(snapshot, "pod_ready_condition", pod_ready_condition)]
-
-
-def _conditions_from_published_phase() -> list[Patch]:
-    def published_phase(plan: PodPlan, s: Any) -> PodPhase:
-        return cast(PodPhase, s.phase)
-
-    return [(snapshot, "kubelet_phase", published_phase)]
+    return m.replace(pod_ready_condition=pod_ready_condition)
 
 
-def _deadline_forgotten() -> list[Patch]:
-    def getphase_only(plan: PodPlan, s: Any) -> PodPhase:
+def _conditions_from_published_phase(m: Model) -> Model:
+    def published_phase(plan: PodPlan, s: PodState) -> PodPhase:
+        return s.phase
+
+    return m.replace(conditions_phase=published_phase)
+
+
+def _deadline_forgotten(m: Model) -> Model:
+    def getphase_only(plan: PodPlan, s: PodState) -> PodPhase:
         if s.phase.is_terminal:
-            return cast(PodPhase, s.phase)
-        return _PHASE_OF(plan, s.codes, terminal=s.deletion_at >= 0)
+            return s.phase
+        return plan.model.phase_of(plan, s.codes, terminal=s.deletion_at >= 0)
 
-    return [(engine, "kubelet_phase", getphase_only), (snapshot, "kubelet_phase", getphase_only)]
+    return m.replace(kubelet_phase=getphase_only)
 
 
 def _pod(name: str, spec: dict[str, Any]) -> dict[str, Any]:

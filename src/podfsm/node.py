@@ -39,13 +39,16 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import IntEnum
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from podfsm.config import Config
 from podfsm.errors import IllegalTransition
 from podfsm.events import Event, NodePressure
 from podfsm.table import Machine, Row, define
 from podfsm.timefmt import parse_time
+
+if TYPE_CHECKING:
+    from podfsm.model import Model
 
 __all__ = [
     "DEFAULT_TOLERATION_SECONDS",
@@ -368,14 +371,16 @@ def describe(node: NodeState, t: int) -> str:
 
 
 def fire(
-    node: NodeState, event: NEvent, t: int, ev: Event | None = None, *, reference: bool = False
+    node: NodeState, event: NEvent, t: int, ev: Event | None = None, *, model: Model | None = None
 ) -> NodeState:
-    """The node after ``event``; :class:`IllegalTransition` if the table forbids it (``node`` untouched)."""
-    rule = NODE.forbidden.get((node.state, event))
+    """The node after ``event`` under ``model``'s node table (:data:`NODE` fired compiled when
+    ``None``); :class:`IllegalTransition` if the table forbids it (``node`` untouched)."""
+    table = NODE if model is None else model.node
+    rule = table.forbidden.get((node.state, event))
     if rule is not None:
         raise IllegalTransition(describe(node, t), ev if ev is not None else event.name, rule, DOCS)
     ctx = NodeCtx(node, t, ev)
-    row = NODE.fire_reference(node.state, event, ctx) if reference else NODE.fire(node.state, event, ctx)
+    row = (NODE.fire if model is None else model.fire_node)(node.state, event, ctx)
     if row is None:
         return node
     assert row.action is not None  # every node row records what changed

@@ -59,6 +59,7 @@ __all__ = [
     "pod_phase",
     "pod_summary",
     "reported_phase",
+    "restart_policy_allows",
     "should_restart",
 ]
 
@@ -647,6 +648,12 @@ def pod_conditions(pod: Mapping[str, Any] | Pod) -> dict[str, Condition]:
 # ---------------------------------------------------------------------------------------------
 
 
+def restart_policy_allows(policy: str, exit_code: int) -> bool:
+    """``ShouldContainerBeRestarted`` (container/helpers.go) for an exited container: ``Always``
+    restarts it, ``OnFailure`` only after a non-zero exit, ``Never`` never."""
+    return policy != "Never" and not (policy == "OnFailure" and exit_code == 0)
+
+
 def should_restart(pod: Mapping[str, Any] | Pod, container_name: str) -> bool:
     """Whether the kubelet would (re)start ``container_name`` (``ShouldContainerBeRestarted``).
 
@@ -681,10 +688,7 @@ def should_restart(pod: Mapping[str, Any] | Pod, container_name: str) -> bool:
             exited = _last_terminated(cs) if state.get("waiting") is not None else None
             if exited is None:
                 return True  # runtime Created or Unknown: "always restart"
-        policy = _restart_policy(spec)
-        if policy == "Never":
-            return False
-        return not (policy == "OnFailure" and _code(exited) == 0)
+        return restart_policy_allows(_restart_policy(spec), _code(exited))
     except _UNREADABLE as e:
         _malformed(pod, e)
 

@@ -9,12 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from podfsm.config import Config
+from podfsm.enums import PodPhase
+from podfsm.pod import PStage
 from podfsm.probe import Prb, ProbeKind, ProbeSpec
 
-__all__ = ["CState", "ContainerKind", "ContainerPlan", "Ctr", "Ctx", "KEvent", "PodPlan", "Term"]
+if TYPE_CHECKING:
+    from podfsm.model import Model
+
+__all__ = [
+    "CState",
+    "ContainerKind",
+    "ContainerPlan",
+    "Ctr",
+    "Ctx",
+    "KEvent",
+    "PodPlan",
+    "PodState",
+    "Term",
+    "View",
+]
 
 
 class CState(IntEnum):
@@ -182,6 +198,7 @@ class PodPlan(NamedTuple):
     qos_class: str  # status.qosClass (GetPodQOS)
     memo: dict[Any, Any]  # per-plan caches of derived, immutable values (snapshot JSON pieces)
     raw: dict[str, Any]  # the defaulted Pod JSON (metadata + spec) the snapshot starts from
+    model: Model  # the model this plan runs under (podfsm.model.DEFAULT unless given)
     gates: tuple[str, ...] = ()  # spec.readinessGates' condition types
 
     @property
@@ -193,7 +210,7 @@ class PodPlan(NamedTuple):
 class Ctx:
     """What a guard or action sees: the plan, the container, the clock, the event and the pod's facts."""
 
-    __slots__ = ("c", "cp", "ev", "images", "out", "plan", "reference", "t")
+    __slots__ = ("c", "cp", "ev", "images", "model", "out", "plan", "t")
 
     def __init__(
         self,
@@ -204,10 +221,9 @@ class Ctx:
         ev: Any,
         images: frozenset[str],
         out: list[KEvent] | None,
-        reference: bool = False,
     ) -> None:
-        self.reference = reference
         self.plan = plan
+        self.model: Model = plan.model
         self.cp = cp
         self.c = c
         self.t = t
@@ -218,3 +234,50 @@ class Ctx:
     def emit(self, type_: str, reason: str, message: str) -> None:
         if self.out is not None:
             self.out.append(KEvent(type_, reason, message, "kubelet", self.t))
+
+
+class PodState(NamedTuple):
+    """The whole state of one pod: hashable, immutable, cheap to copy. Times are logical seconds."""
+
+    t: int
+    stage: PStage
+    node: str
+    sched_msg: str  # the last FailedScheduling message
+    ctrs: tuple[Ctr, ...]  # init containers, then regular containers, in spec order
+    images: frozenset[str]  # images present on the node
+    phase: PodPhase  # the published phase
+    reason: str  # status.reason once published (DeadlineExceeded, Evicted)
+    start_time: int  # status.startTime, -1 before the kubelet first syncs
+    kill_start: int  # when KillPod began (-1: not killing)
+    codes: tuple[tuple[str, int, int, bool], ...]  # derived: each container's getPhase input, kept for speed
+    deletion_at: int = -1  # metadata.deletionTimestamp (logical seconds), -1: not deleted
+    deletion_grace: int = -1  # metadata.deletionGracePeriodSeconds
+    message: str = ""  # status.message with reason
+    disruption: tuple[str, str] | None = None  # the DisruptionTarget condition's (reason, message)
+    kill_grace: int = -1  # the grace the kubelet kills with (only shortens); -1: the spec's
+    away: bool = (
+        False  # the node's kubelet does not report (heartbeats stopped): nothing the kubelet does shows
+    )
+    not_ready_marked: bool = False  # the node lifecycle controller set Ready=False (MarkPodsNotReady)
+    terminated: bool = False  # the kubelet finished the pod (TerminatePod rewrote its statuses)
+    # Conditions other controllers set (pod_condition): (type, status, reason, message), in the
+    # order they were first set; and (type, status) of them as the kubelet's last sync read them,
+    # which GeneratePodReadyCondition checks the readiness gates against.
+    conditions: tuple[tuple[str, str, str, str], ...] = ()
+    synced_conditions: tuple[tuple[str, str], ...] = ()
+
+
+fast_replace(PodState)
+
+
+class View(NamedTuple):
+    """One container as its v1 status shows it."""
+
+    kind: str  # waiting | running | terminated
+    reason: str  # waiting reason (terminated: see term)
+    message: str
+    term: Term | None  # state.terminated
+    last: Term | None  # lastState.terminated
+    started_at: int  # state.running.startedAt
+    started: bool
+    ready: bool

@@ -27,6 +27,7 @@ from podfsm.engine import PodState, compile_plan, describe, initial, step
 from podfsm.errors import IllegalTransition, ManifestError
 from podfsm.events import Event, NodeEvent, PodEvent, event_from_dict
 from podfsm.loader import LoadedPod, load_pods, pod_from_object
+from podfsm.model import DEFAULT, Model
 from podfsm.oracle import Columns, kubectl_columns
 from podfsm.records import KEvent, PodPlan
 from podfsm.snapshot import pod_json, timestamp
@@ -108,13 +109,14 @@ class Simulator:
         pod: Pod | LoadedPod | Mapping[str, Any],
         config: Config | None = None,
         *,
-        reference: bool = False,
+        model: Model = DEFAULT,
     ) -> None:
         """``pod``: a :class:`podfsm.Pod`, a :class:`~podfsm.loader.LoadedPod` or a v1 Pod (or
         workload) mapping, as ``kubectl get pod -o json`` prints it; a malformed one raises
-        :class:`ManifestError` naming the field."""
-        self.plan: PodPlan = compile_plan(pod_model(pod), config)
-        self.reference = reference
+        :class:`ManifestError` naming the field. ``model``: the model to run
+        (:data:`podfsm.model.DEFAULT`, Kubernetes itself, unless given: a mutant, or the same tables
+        fired through ``transitions``)."""
+        self.plan: PodPlan = compile_plan(pod_model(pod), config, model)
         self.state: PodState = initial(self.plan)
         self.pod: dict[str, Any] = pod_json(self.plan, self.state)
         self.history: list[Step] = []
@@ -144,7 +146,7 @@ class Simulator:
                 f"the simulation has no pod named {ev.pod!r} (pods: {self.plan.name})",
             )
         out: list[KEvent] = []
-        new_state = step(self.plan, self.state, ev, out=out, reference=self.reference)
+        new_state = step(self.plan, self.state, ev, out=out)
         self.state = new_state
         self.pod = pod_json(self.plan, new_state, self.pod)
         result = Step(new_state.t, ev, new_state, self.pod, self.columns, tuple(out))

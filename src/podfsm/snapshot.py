@@ -1,6 +1,6 @@
 """The v1 Pod object of a model state: what ``kubectl get pod -o json`` would print.
 
-The container statuses come from :func:`podfsm.engine.container_view`; the conditions from the
+The container statuses come from the model's ``container_view`` (:func:`podfsm.kubelet.container_view`); the conditions from the
 oracle's generate.go functions with the published phase; ``lastTransitionTime`` only moves when a
 condition's status changes (``updateStatusInternal``), so the builder takes the previous object.
 When the pod is finished, ``TerminatePod`` rewrites the statuses of containers that never
@@ -13,17 +13,16 @@ import hashlib
 from datetime import timedelta
 from typing import Any, Final
 
-from podfsm.engine import KUBELET_DISRUPTION_REASON, PodState, View, container_view, kubelet_phase
+from podfsm.kubelet import KUBELET_DISRUPTION_REASON
 from podfsm.oracle import (
     Condition,
     containers_ready_condition,
     pod_initialized_condition,
-    pod_ready_condition,
 )
-from podfsm.records import ContainerKind, ContainerPlan, Ctr, PodPlan, Term
+from podfsm.records import ContainerKind, ContainerPlan, Ctr, PodPlan, PodState, Term, View
 from podfsm.timefmt import parse_time
 
-__all__ = ["pod_json", "timestamp"]
+__all__ = ["condition", "disruption_shown", "pod_json", "terminate_pod", "timestamp"]
 
 CONTAINER_STATUS_UNKNOWN_MESSAGE: Final = "The container could not be located when the pod was terminated"
 _CONDITION_ORDER: Final = (
@@ -106,7 +105,7 @@ def _cached_status(plan: PodPlan, cp: ContainerPlan, c: Ctr) -> dict[str, Any]:
     key = (cp.idx, c)
     status: dict[str, Any] | None = plan.memo.get(key)
     if status is None:
-        status = _status_json(plan, cp, container_view(plan, cp, c), c.restarts)
+        status = _status_json(plan, cp, plan.model.container_view(plan, cp, c), c.restarts)
         if len(plan.memo) > 50_000:
             plan.memo.clear()
         plan.memo[key] = status
@@ -132,7 +131,7 @@ def _has_pod_initialized(plan: PodPlan, statuses: list[dict[str, Any]]) -> bool:
     return False
 
 
-def _terminate_pod(plan: PodPlan, statuses: list[dict[str, Any]]) -> None:
+def terminate_pod(plan: PodPlan, statuses: list[dict[str, Any]]) -> None:
     """status_manager.go ``TerminatePod``: non-terminated statuses become ContainerStatusUnknown (137)."""
     unknown = {
         "exitCode": 137,
@@ -153,7 +152,7 @@ def _terminate_pod(plan: PodPlan, statuses: list[dict[str, Any]]) -> None:
             st["state"] = {"terminated": dict(unknown)}
 
 
-def _condition(
+def condition(
     ctype: str, status: str, reason: str, message: str, t: str, prev: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     old = prev.get(ctype)
@@ -181,7 +180,7 @@ def _generated_conditions(
 ) -> tuple[Condition, ...]:
     """The kubelet's conditions in ``generateAPIPodStatus`` order, from the oracle's generate.go functions.
 
-    ``phase`` is the phase the kubelet computed (:func:`podfsm.engine.kubelet_phase`), not the
+    ``phase`` is the phase the kubelet computed (the model's ``kubelet_phase``, :func:`podfsm.kubelet.kubelet_phase`), not the
     published one. The readiness gates are checked against the condition list as it stands when
     ``GeneratePodReadyCondition`` runs: the other controllers' conditions as the kubelet synced
     them and DisruptionTarget (``gates``), then PodReadyToStartContainers and Initialized, just
@@ -211,7 +210,7 @@ def _generated_conditions(
         cached = (
             ready_to_start,
             initialized,
-            pod_ready_condition(spec, seen, containers_ready),
+            plan.model.pod_ready_condition(spec, seen, containers_ready),
             containers_ready,
             Condition("True"),  # PodScheduled
         )
@@ -219,7 +218,7 @@ def _generated_conditions(
     return cached
 
 
-def _disruption_shown(s: PodState) -> bool:
+def disruption_shown(s: PodState) -> bool:
     """True iff the API object carries the DisruptionTarget condition. The Eviction API, the taint
     manager and PodGC write theirs at once; the kubelet's own (an eviction, ``TerminationByKubelet``)
     is sent only with the terminal phase, once no container may run (status_manager.go
@@ -242,39 +241,41 @@ def pod_json(plan: PodPlan, s: PodState, prev: dict[str, Any] | None = None) -> 
     status: dict[str, Any] = {"phase": str(s.phase)}
     prev_conditions = {c["type"]: c for c in ((prev or {}).get("status") or {}).get("conditions") or ()}
     conditions: list[dict[str, Any]] = []
-    if _disruption_shown(s):  # kept first, as generateAPIPodStatus keeps others' conditions
+    if plan.model.disruption_shown(s):  # kept first, as generateAPIPodStatus keeps others' conditions
         assert s.disruption is not None
         reason, message = s.disruption
-        conditions.append(_condition("DisruptionTarget", "True", reason, message, now, prev_conditions))
+        conditions.append(
+            plan.model.condition("DisruptionTarget", "True", reason, message, now, prev_conditions)
+        )
     for ctype, cstatus, creason, cmessage in s.conditions:  # other controllers': kept before the kubelet's
-        conditions.append(_condition(ctype, cstatus, creason, cmessage, now, prev_conditions))
+        conditions.append(plan.model.condition(ctype, cstatus, creason, cmessage, now, prev_conditions))
     if not s.node and s.sched_msg:  # FailedScheduling (a removed unscheduled pod keeps it)
         conditions.append(
-            _condition("PodScheduled", "False", "Unschedulable", s.sched_msg, now, prev_conditions)
+            plan.model.condition("PodScheduled", "False", "Unschedulable", s.sched_msg, now, prev_conditions)
         )
     elif s.node:
         spec["nodeName"] = s.node
         finished = s.terminated  # TerminatePod ran: not for a pod the API removed without the kubelet
         if finished:
             statuses = [
-                _status_json(plan, cp, container_view(plan, cp, c), c.restarts)
+                _status_json(plan, cp, plan.model.container_view(plan, cp, c), c.restarts)
                 for cp, c in zip(plan.containers, s.ctrs, strict=True)
             ]
-            _terminate_pod(plan, statuses)
+            plan.model.terminate_pod(plan, statuses)
             if s.reason:
                 status["reason"] = s.reason
                 status["message"] = s.message
         else:
             statuses = [_cached_status(plan, cp, c) for cp, c in zip(plan.containers, s.ctrs, strict=True)]
         gates = s.synced_conditions
-        if plan.gates and _disruption_shown(s):
+        if plan.gates and plan.model.disruption_shown(s):
             gates = (*gates, ("DisruptionTarget", "True"))
         # The conditions follow the kubelet's phase (generateAPIPodStatus), not the published one.
-        phase = str(kubelet_phase(plan, s))
+        phase = str(plan.model.conditions_phase(plan, s))
         generated = _generated_conditions(plan, spec, statuses, phase, finished, gates)
         for ctype, g in zip(_CONDITION_ORDER, generated, strict=True):
             status_ = "False" if ctype == "Ready" and s.not_ready_marked else g.status  # MarkPodsNotReady
-            conditions.append(_condition(ctype, status_, g.reason, g.message, now, prev_conditions))
+            conditions.append(plan.model.condition(ctype, status_, g.reason, g.message, now, prev_conditions))
         status["startTime"] = timestamp(plan, s.start_time)
         status["hostIP"] = "10.0.0.1"
         status["podIP"] = f"10.244.0.{int(_hash(plan.uid)[:2], 16) % 250 + 2}"

@@ -32,10 +32,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from podfsm.diagrams import Diagram, Edge, Kind, Node, clean, write_files
+from podfsm.diagrams import Diagram, Edge, Kind, Node, clean
 from podfsm.events import Event, event_to_dict
 from podfsm.oracle import kubectl_columns
 
@@ -46,12 +45,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_LIMIT",
     "PHASE_KINDS",
-    "SHOWCASE",
-    "Showcase",
     "StateGraph",
     "event_label",
-    "showcase_diagram",
-    "write_showcase",
 ]
 
 DEFAULT_LIMIT: Final = 100
@@ -331,51 +326,3 @@ def _path_label(result: ExploreResult, path: Sequence[int], source: int) -> str:
 def _path_name(result: ExploreResult, path: Sequence[int], source: int) -> str:
     at = path.index(source)
     return type(result.path_events[at]).NAME
-
-
-# ---------------------------------------------------------------------------------------------
-# The drawings diagrams/explored/ holds (podfsm diagram all -o DIR)
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Showcase:
-    """A search drawn into ``diagrams/explored/<name>``: a small model, its bounds, maybe a mutant."""
-
-    name: str
-    model: str  # a key of podfsm.explorer.MODELS, or of podfsm.mutants.MUTANTS when ``mutant``
-    mutant: bool = False
-    limit: int = DEFAULT_LIMIT
-
-
-SHOWCASE: Final = (
-    # a seeded wrong model (a failed start restarted under Never) and its shortest counterexample
-    Showcase("restart-under-never-counterexample", "restart-under-never", mutant=True),
-    # the correct model: a Never pod's whole state space, collapsed by phase and STATUS
-    Showcase("single-never-summary", "single-never"),
-)
-
-
-def showcase_diagram(case: Showcase) -> Diagram:
-    """Explore ``case`` (under its mutant, if any) and return the drawing's IR."""
-    from contextlib import nullcontext
-
-    from podfsm import mutants
-    from podfsm.api import Pod
-    from podfsm.engine import compile_plan
-    from podfsm.explorer import MODELS, explore
-
-    mutant = mutants.get(case.model) if case.mutant else None
-    model = mutant.witness if mutant is not None else MODELS[case.model]
-    plan = compile_plan(Pod.from_api(model.pod))
-    graph = StateGraph(limit=case.limit)
-    with mutant.active() if mutant is not None else nullcontext():
-        result = explore(
-            plan, max_depth=model.max_depth, max_restarts=model.max_restarts, graph=graph, manifest=model.pod
-        )
-    return graph.diagram(result, plan)
-
-
-def write_showcase(out_dir: Path, formats: Sequence[str]) -> list[Path]:
-    """Draw every :data:`SHOWCASE` search in ``formats`` into ``out_dir``; returns the files written."""
-    return write_files(((case.name, showcase_diagram(case)) for case in SHOWCASE), out_dir, formats)

@@ -20,16 +20,16 @@ is imported when a reference machine is first built, never by ``import podfsm``.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from transitions import Machine as TransitionsMachine
 
-__all__ = ["Guard", "Machine", "Row", "TableError", "define"]
+__all__ = ["CountingMachine", "Guard", "Machine", "Row", "TableError", "define"]
 
 S = TypeVar("S", bound=Enum)
 E = TypeVar("E", bound=Enum)
@@ -86,6 +86,11 @@ class Machine(Generic[S, E]):
                 return row
         return None
 
+    def counting(self, hits: Counter[int]) -> CountingMachine[S, E]:
+        """This table, counting the rows it fires in ``hits`` (row index -> firings)."""
+        base = {f.name: getattr(self, f.name) for f in fields(Machine)}
+        return CountingMachine(**base, hits=hits, index={id(r): i for i, r in enumerate(self.rows)})
+
     def transitions_machine(self) -> TransitionsMachine:
         """A ``transitions.Machine`` built from the rows (states and triggers are the enum names)."""
         return _build_transitions(self)
@@ -107,6 +112,29 @@ class Machine(Generic[S, E]):
         if fired is not None and ref.model.state != fired.target.name:
             raise AssertionError(f"transitions moved to {ref.model.state}, the row says {fired.target.name}")
         return fired
+
+
+@dataclass(frozen=True)
+class CountingMachine(Machine[S, E]):
+    """The same table, counting in ``hits`` how often each row fires (by its index in ``rows``).
+
+    Build it with :meth:`Machine.counting`; row coverage wraps a model's tables in it.
+    """
+
+    hits: Counter[int] = field(default_factory=Counter, repr=False)
+    index: dict[int, int] = field(default_factory=dict, repr=False)  # id(row) -> its position
+
+    def fire(self, source: S, event: E, ctx: Ctx) -> Row[S, E] | None:
+        row = Machine.fire(self, source, event, ctx)
+        if row is not None:
+            self.hits[self.index[id(row)]] += 1
+        return row
+
+    def fire_reference(self, source: S, event: E, ctx: Ctx) -> Row[S, E] | None:
+        row = Machine.fire_reference(self, source, event, ctx)
+        if row is not None:
+            self.hits[self.index[id(row)]] += 1
+        return row
 
 
 class _RefModel:

@@ -17,8 +17,9 @@ Three suites check the registry (:mod:`podfsm.invariants`) against the composed 
 
 :data:`PROFILES` name the budgets: ``fast`` (CI) and ``thorough`` (on demand). Runs are
 deterministic (Hypothesis ``derandomize``) unless a seed is given, and a seed reproduces a run.
-While a mutant is active (:mod:`podfsm.mutants`) a violation counts against the mutant only if
-the unmutated model does not show it on the same event script.
+Every suite takes the model to check as a value (:data:`podfsm.model.DEFAULT` unless given); on
+a mutant's model (:mod:`podfsm.mutants`) a violation counts against the mutant only if the real
+model does not show it on the same event script (:func:`attribute_for`).
 """
 
 from __future__ import annotations
@@ -31,14 +32,13 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 import yaml
 
-import podfsm.engine as engine
 import podfsm.events as events_module
 from podfsm import invariants, mutants
 from podfsm.api import Pod
@@ -49,13 +49,14 @@ from podfsm.errors import IllegalTransition
 from podfsm.events import Event, event_from_dict, event_to_dict
 from podfsm.explorer import MODELS, ExploreResult, ModelConfig, Progress, explore
 from podfsm.invariants import Kind, Obs, Property, PropertyViolation
+from podfsm.model import DEFAULT, Model
 from podfsm.pod import POD, PEvent, PStage
 from podfsm.records import CState, PodPlan
 from podfsm.simulator import load_pod
 from podfsm.snapshot import pod_json
 from podfsm.stategraph import DEFAULT_LIMIT, StateGraph
 from podfsm.table import Machine, Row
-from podfsm.textsafe import print_error
+from podfsm.textsafe import print_error, render_table
 
 if TYPE_CHECKING:  # Hypothesis is imported when a suite runs, so that the CLI and import podfsm start fast
     from hypothesis import settings
@@ -195,43 +196,15 @@ class Stats:
         self.abstract_states.add((s.stage, tuple(c.state for c in s.ctrs)))
 
 
-class _RecordingMachine:
-    """A machine table that counts the rows it fires (it stands in for the engine's global)."""
-
-    def __init__(self, machine: Machine[Any, Any], hits: Counter[int]) -> None:
-        self._m = machine
-        self._hits = hits
-        self._index = {id(r): i for i, r in enumerate(machine.rows)}
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._m, name)
-
-    def fire(self, source: Any, event: Any, ctx: Any) -> Row[Any, Any] | None:
-        row = self._m.fire(source, event, ctx)
-        if row is not None:
-            self._hits[self._index[id(row)]] += 1
-        return row
-
-    def fire_reference(self, source: Any, event: Any, ctx: Any) -> Row[Any, Any] | None:
-        row = self._m.fire_reference(source, event, ctx)
-        if row is not None:
-            self._hits[self._index[id(row)]] += 1
-        return row
-
-
-@contextmanager
-def recording_rows(stats: Stats) -> Iterator[None]:
-    """Count the table rows the engine fires (wraps ``engine.CONTAINER`` and ``engine.POD``)."""
-    saved = {name: getattr(engine, name) for name in ("CONTAINER", "POD")}
-    try:
-        for name, machine in saved.items():
-            base = getattr(machine, "_m", machine)
-            hits = stats.rows.setdefault(base.name.split("[")[0], Counter())
-            setattr(engine, name, _RecordingMachine(base, hits))
-        yield
-    finally:
-        for name, machine in saved.items():
-            setattr(engine, name, machine)
+def counting(model: Model, stats: Stats) -> Model:
+    """``model`` with its container and pod tables counting the rows they fire into ``stats.rows``
+    (keyed by the table's name without a mutant's suffix): row coverage is a model value too."""
+    tables = {}
+    for name in ("container", "pod"):
+        table: Machine[Any, Any] = getattr(model, name)
+        hits = stats.rows.setdefault(table.name.split("[")[0], Counter())
+        tables[name] = table.counting(hits)
+    return model.replace(**tables)
 
 
 def _row_text(row: Row[Any, Any]) -> str:
@@ -239,15 +212,20 @@ def _row_text(row: Row[Any, Any]) -> str:
     return f"{row.event.name} {row.source.name} -> {row.target.name}{guard}"
 
 
-def unreached_rows(stats: Stats, profile: str = "fast") -> list[tuple[str, str, str]]:
-    """``(machine, row, reason)`` for every table row no run fired (``profile``: the one that ran)."""
+def unreached_rows(stats: Stats, profile: str = "fast", model: Model = DEFAULT) -> list[tuple[str, str, str]]:
+    """``(machine, row, reason)`` for every row of ``model``'s tables no run fired (``profile``: the
+    one that ran)."""
     hint = " (try --profile thorough)" if profile != "thorough" else ""
     reached_cstates = {c for _, cs in stats.abstract_states for c in cs}
     reached_stages = {stage for stage, _ in stats.abstract_states}
     out = []
-    tables: list[tuple[Machine[Any, Any], set[Any]]] = [(CONTAINER, reached_cstates), (POD, reached_stages)]
+    tables: list[tuple[Machine[Any, Any], set[Any]]] = [
+        (model.container, reached_cstates),
+        (model.pod, reached_stages),
+    ]
     for machine, reached in tables:
-        hits = stats.rows.get(machine.name, Counter())
+        name = machine.name.split("[")[0]
+        hits = stats.rows.get(name, Counter())
         for i, row in enumerate(machine.rows):
             if hits[i]:
                 continue
@@ -261,7 +239,7 @@ def unreached_rows(stats: Stats, profile: str = "fast") -> list[tuple[str, str, 
                 reason = (
                     f"{row.source.name} was reached, but never with this event and guard in this run" + hint
                 )
-            out.append((machine.name, _row_text(row), reason))
+            out.append((name, _row_text(row), reason))
     return out
 
 
@@ -304,26 +282,33 @@ def violation_text(v: PropertyViolation) -> str:
     return head + "\n" + render_reproducer(v.pod, v.script)
 
 
+Attribute = Callable[[PropertyViolation], bool]
+
+
 def violates_on_baseline(prop: Property, pod: JSON, script: Sequence[JSON]) -> bool:
-    """Whether the unmutated model violates ``prop`` somewhere along ``script``."""
-    with mutants.baseline():
-        plan = compile_plan(Pod.from_api(pod))
-        checker = Checker(plan, pod, props=[prop], attribute=None)
-        try:
-            for e in script:
-                checker.apply(event_from_dict(e))
-        except PropertyViolation:
-            return True
-        except IllegalTransition:
-            return False
-        return checker.quiescent_violation() is not None
-
-
-def attribute_to_mutant(v: PropertyViolation) -> bool:
-    """True if ``v`` should be reported: no mutant is active, or the unmutated model passes the same script."""
-    if mutants.active_mutant() is None:
+    """Whether the real model (:data:`podfsm.model.DEFAULT`) violates ``prop`` somewhere along ``script``."""
+    plan = compile_plan(Pod.from_api(pod), model=DEFAULT)
+    checker = Checker(plan, pod, props=[prop])
+    try:
+        for e in script:
+            checker.apply(event_from_dict(e))
+    except PropertyViolation:
         return True
-    return not violates_on_baseline(v.prop, v.pod, v.script)
+    except IllegalTransition:
+        return False
+    return checker.quiescent_violation() is not None
+
+
+def attribute_for(model: Model) -> Attribute | None:
+    """Which violations count against ``model``: every one for the real model (``None``); for
+    another (a mutant), only those the real model does not show on the same script."""
+    if model is DEFAULT:
+        return None
+
+    def attribute(v: PropertyViolation) -> bool:
+        return not violates_on_baseline(v.prop, v.pod, v.script)
+
+    return attribute
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,8 +322,8 @@ class Checker:
     :meth:`apply` steps the model and checks every ``always-step`` property on the step, every
     ``always`` property on the new state and advances the ``eventually`` monitors; it raises
     :class:`PropertyViolation` (with the reproducer attached) on the first failure that
-    ``attribute`` accepts (default :func:`attribute_to_mutant`); the others are recorded in
-    ``stats.baseline_findings``.
+    ``attribute`` accepts (``None``: every one; :func:`attribute_for` a mutant); the others are
+    recorded in ``stats.baseline_findings``.
     """
 
     def __init__(
@@ -347,7 +332,7 @@ class Checker:
         pod: JSON,
         props: Sequence[Property] | None = None,
         stats: Stats | None = None,
-        attribute: Callable[[PropertyViolation], bool] | None = attribute_to_mutant,
+        attribute: Attribute | None = None,
         check_now: bool = True,
     ) -> None:
         chosen = list(invariants.properties() if props is None else props)
@@ -558,7 +543,8 @@ def make_machine(
     name: str = "PodLifecycleMachine",
     stats: Stats | None = None,
     props: Sequence[Property] | None = None,
-    attribute: Callable[[PropertyViolation], bool] | None = attribute_to_mutant,
+    attribute: Attribute | None = None,
+    model: Model = DEFAULT,
 ) -> type[RuleBasedStateMachine]:
     """A ``RuleBasedStateMachine`` over the composed model, generated from the vocabulary and the registry.
 
@@ -584,7 +570,7 @@ def make_machine(
         if stats is not None:
             stats.examples["machine"] += 1
         self.checker = Checker(
-            compile_plan(Pod.from_api(pod)),
+            compile_plan(Pod.from_api(pod), model=model),
             pod,
             props=chosen,
             stats=stats,
@@ -666,7 +652,13 @@ def _leaves(group: BaseExceptionGroup[Any]) -> Iterator[BaseException]:
             yield e
 
 
-def run_machine(profile: Profile, seed_value: int | None = None, stats: Stats | None = None) -> None:
+def run_machine(
+    profile: Profile,
+    seed_value: int | None = None,
+    stats: Stats | None = None,
+    model: Model = DEFAULT,
+    attribute: Attribute | None = None,
+) -> None:
     """The rule-based machine under ``profile``; records every (shrunk) violation in ``stats``
     and raises the first :class:`PropertyViolation`."""
     # lazy: keeps import podfsm light
@@ -674,7 +666,7 @@ def run_machine(profile: Profile, seed_value: int | None = None, stats: Stats | 
     from hypothesis.stateful import run_state_machine_as_test
 
     stats = stats if stats is not None else Stats()
-    machine = make_machine(stats=stats)
+    machine = make_machine(stats=stats, model=model, attribute=attribute)
     if seed_value is not None:
         machine = seed(seed_value)(machine)
     started = time.perf_counter()
@@ -720,7 +712,8 @@ def bulk_test(
     seed_value: int | None = None,
     stats: Stats | None = None,
     pods: st.SearchStrategy[JSON] | None = None,
-    attribute: Callable[[PropertyViolation], bool] | None = attribute_to_mutant,
+    attribute: Attribute | None = None,
+    model: Model = DEFAULT,
 ) -> Callable[[], None]:
     """The bulk suite on one pod strategy (default: the ``any`` family) as a Hypothesis test
     function: call it to run it."""
@@ -740,7 +733,7 @@ def bulk_test(
         avoid=swarms(),
     )
     def check_bulk(pod: JSON, picks: bytes, avoid: frozenset[str]) -> None:
-        run_picks(pod, picks, stats, attribute, avoid)
+        run_picks(pod, picks, stats, attribute, avoid, model)
 
     test = profile.hypothesis(profile.bulk_examples, profile.bulk_steps, seed_value)(check_bulk)
     if seed_value is not None:
@@ -752,12 +745,13 @@ def run_picks(
     pod: JSON,
     picks: Sequence[int],
     stats: Stats | None = None,
-    attribute: Callable[[PropertyViolation], bool] | None = attribute_to_mutant,
+    attribute: Attribute | None = None,
     avoid: Collection[str] = (),
+    model: Model = DEFAULT,
 ) -> Checker:
     """Replay ``picks`` (indices into the candidates) on ``pod`` with every property checked,
     avoiding the event kinds in ``avoid`` while others are possible (swarm testing)."""
-    checker = Checker(compile_plan(Pod.from_api(pod)), pod, stats=stats, attribute=attribute)
+    checker = Checker(compile_plan(Pod.from_api(pod), model=model), pod, stats=stats, attribute=attribute)
     if stats is not None:
         stats.examples["bulk"] += 1
     from podfsm.strategies import candidate_groups, pick_event  # lazy: it imports Hypothesis
@@ -773,7 +767,13 @@ def run_picks(
     return checker
 
 
-def run_bulk(profile: Profile, seed_value: int | None = None, stats: Stats | None = None) -> None:
+def run_bulk(
+    profile: Profile,
+    seed_value: int | None = None,
+    stats: Stats | None = None,
+    model: Model = DEFAULT,
+    attribute: Attribute | None = None,
+) -> None:
     """The bulk suite under ``profile``, on every pod family; records every (shrunk) violation in
     ``stats`` and raises the first :class:`PropertyViolation`."""
     stats = stats if stats is not None else Stats()
@@ -781,7 +781,7 @@ def run_bulk(profile: Profile, seed_value: int | None = None, stats: Stats | Non
     try:
         with _collecting(stats):
             for pods in pod_families().values():
-                bulk_test(profile, seed_value, stats, pods)()
+                bulk_test(profile, seed_value, stats, pods, attribute, model)()
     finally:
         stats.seconds["bulk"] = stats.seconds.get("bulk", 0.0) + time.perf_counter() - started
 
@@ -791,13 +791,15 @@ def run_explorer(
     stats: Stats | None = None,
     models: Sequence[ModelConfig] | None = None,
     stop_at_first: bool = False,
+    model: Model = DEFAULT,
+    attribute: Attribute | None = None,
 ) -> list[tuple[ModelConfig, ExploreResult]]:
     """:func:`podfsm.explorer.explore` on each model (each search stops at its first violation);
     ``stop_at_first``: skip the remaining models after a violation attributed to the model under test."""
     stats = stats if stats is not None else Stats()
     out = []
     for m in MODELS.values() if models is None else models:
-        plan = compile_plan(Pod.from_api(m.pod))
+        plan = compile_plan(Pod.from_api(m.pod), model=model)
         result = explore(
             plan,
             max_depth=m.max_depth + profile.explorer_extra_depth,
@@ -815,7 +817,7 @@ def run_explorer(
         v = result.violation
         if v is not None:
             v.with_trace(v.pod, v.script, render_reproducer(v.pod, v.script))
-            if v.script and not attribute_to_mutant(v):
+            if v.script and attribute is not None and not attribute(v):
                 if all(x.prop is not v.prop for x in stats.baseline_findings):
                     stats.baseline_findings.append(v)
                 continue
@@ -833,27 +835,35 @@ _SUITES: Final = ("explorer", "machine", "bulk")
 
 
 def verify(
-    profile: Profile, seed_value: int | None = None, suites: Sequence[str] = _SUITES, stop_early: bool = False
+    profile: Profile,
+    seed_value: int | None = None,
+    suites: Sequence[str] = _SUITES,
+    stop_early: bool = False,
+    model: Model = DEFAULT,
+    witnesses: Sequence[ModelConfig] = (),
 ) -> Stats:
-    """Run the suites (explorer, then the machine, then bulk); violations land in ``stats.violations``
-    (the explorer stops at its first; each Hypothesis suite reports its first, shrunk)."""
+    """Run the suites on ``model`` (explorer, then the machine, then bulk), counting the table rows
+    they fire; violations land in ``stats.violations`` (the explorer stops at its first, after the
+    ``witnesses`` explored first; each Hypothesis suite reports its first, shrunk). On a model other
+    than :data:`podfsm.model.DEFAULT` a violation the real model shares is a baseline finding."""
     stats = Stats()
-    with recording_rows(stats):
-        for suite in suites:
-            if suite == "explorer":
-                run_explorer(profile, stats)
-            else:
-                with suppress(PropertyViolation):  # recorded in stats.violations
-                    (run_machine if suite == "machine" else run_bulk)(profile, seed_value, stats)
-            if stats.violations and stop_early:
-                break
+    counted = counting(model, stats)
+    attribute = attribute_for(model)
+    for suite in suites:
+        if suite == "explorer":
+            configs = [*witnesses, *MODELS.values()]
+            run_explorer(profile, stats, configs, stop_early, counted, attribute)
+        else:
+            run = run_machine if suite == "machine" else run_bulk
+            with suppress(PropertyViolation):  # recorded in stats.violations
+                run(profile, seed_value, stats, counted, attribute)
+        if stats.violations and stop_early:
+            break
     return stats
 
 
 def render_summary(stats: Stats, profile: Profile, seed_value: int | None, out: TextIO) -> None:
     """The summary table: properties checked, examples run, states and rows covered, unreached rows."""
-    from podfsm.cli import render_table  # late: podfsm.cli imports this module (an import cycle)
-
     failed = {v.prop.name for v in stats.violations}
     shared = {v.prop.name for v in stats.baseline_findings}
     rows = []
@@ -886,7 +896,7 @@ def render_summary(stats: Stats, profile: Profile, seed_value: int | None, out: 
     out.write(f"profile {profile.name}, {seed_text}\n")
     cstates = {c for _, cs in stats.abstract_states for c in cs}
     stages = {stage for stage, _ in stats.abstract_states}
-    c_hits = stats.rows.get(CONTAINER.name, Counter())
+    c_hits = stats.rows.get(CONTAINER.name, Counter())  # keyed by the real tables' names
     p_hits = stats.rows.get(POD.name, Counter())
     out.write(
         f"covered: {len(stats.abstract_states):,} abstract states (stage × container states); "
@@ -915,14 +925,13 @@ def not_reached(stats: Stats) -> list[str]:
 def _expected_break(mutant: mutants.Mutant) -> str:
     """Whether the property the mutant targets fails on its witness (explorer, that property only)."""
     w = mutant.witness
-    with mutant.active():
-        r = explore(
-            compile_plan(Pod.from_api(w.pod)),
-            max_depth=w.max_depth,
-            max_restarts=w.max_restarts,
-            props=[invariants.get(mutant.breaks)],
-            manifest=w.pod,
-        )
+    r = explore(
+        compile_plan(Pod.from_api(w.pod), model=mutant.model),
+        max_depth=w.max_depth,
+        max_restarts=w.max_restarts,
+        props=[invariants.get(mutant.breaks)],
+        manifest=w.pod,
+    )
     if r.violation is None:
         return f"the targeted property {mutant.breaks!r} holds on the witness within its bounds"
     script = " ; ".join(
@@ -946,8 +955,6 @@ def _mutant_option(name: str) -> mutants.Mutant | None:
 def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     if args.list_mutants:
         rows = [(m.name, m.breaks, m.description) for m in mutants.MUTANTS.values()]
-        from podfsm.cli import render_table  # late: podfsm.cli imports this module (an import cycle)
-
         out.write(render_table(("MUTANT", "BREAKS", "DESCRIPTION"), rows))
         return 0
     profile = PROFILES[args.profile]
@@ -957,15 +964,10 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
             return 2
         if args.output == "text":
             out.write(f"mutant {mutant.name}: {mutant.description} (should break {mutant.breaks!r})\n")
-        with mutant.active(), hypothesis_files_elsewhere():
-            stats = Stats()
-            with recording_rows(stats):
-                run_explorer(profile, stats, [mutant.witness, *MODELS.values()], stop_at_first=True)
-                for suite in ("machine", "bulk"):
-                    if stats.violations:
-                        break
-                    with suppress(PropertyViolation):  # recorded in stats.violations
-                        (run_machine if suite == "machine" else run_bulk)(profile, args.seed, stats)
+        with hypothesis_files_elsewhere():
+            stats = verify(
+                profile, args.seed, stop_early=True, model=mutant.model, witnesses=[mutant.witness]
+            )
     else:
         with hypothesis_files_elsewhere():
             stats = verify(profile, args.seed)
@@ -1075,7 +1077,6 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
             print_error(f"podfsm: error: {option} must be >= 0 (got {value})")
             return 2
     pod = load_pod(args.pod_file)
-    plan = compile_plan(pod)
     graph: StateGraph | None = None
     graph_format = ""
     if args.graph is not None:
@@ -1103,19 +1104,19 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
     mutant = _mutant_option(args.mutant) if args.mutant else None
     if args.mutant and mutant is None:
         return 2
+    plan = compile_plan(pod, model=DEFAULT if mutant is None else mutant.model)
     shown = None if args.quiet or sys.stderr is None else ProgressLine(sys.stderr)
     try:
-        with mutant.active() if mutant is not None else nullcontext():
-            result = explore(
-                plan,
-                max_depth=args.max_depth,
-                max_restarts=args.max_restarts,
-                props=props,
-                check=not args.no_check,
-                progress=shown,
-                manifest=pod.to_api(),
-                graph=graph,
-            )
+        result = explore(
+            plan,
+            max_depth=args.max_depth,
+            max_restarts=args.max_restarts,
+            props=props,
+            check=not args.no_check,
+            progress=shown,
+            manifest=pod.to_api(),
+            graph=graph,
+        )
     finally:
         if shown is not None:
             shown.close()
