@@ -16,7 +16,7 @@ from podfsm import invariants, mutants
 from podfsm.api import Pod
 from podfsm.cli import main
 from podfsm.engine import compile_plan, enabled_events, initial, step
-from podfsm.events import Event, Tick, event_from_dict
+from podfsm.events import Event, PodCondition, Tick, event_from_dict
 from podfsm.explorer import MODELS, PROGRESS_EVERY, Progress, explore, state_key
 from podfsm.invariants import Kind, Property
 from podfsm.model import DEFAULT, Model
@@ -36,7 +36,7 @@ EXPECTED: dict[str, tuple[int, int, int]] = {
     "sidecar-job-deadline": (19440, 23174, 14),
     "two-sidecars-never": (3320, 4826, 10),
     "deadline": (4864, 5964, 13),
-    "readiness-gate": (574, 1058, 8),
+    "readiness-gate": (582, 1076, 8),  # 574, 1058 before a gate could be set on an unscheduled pod
     "never-pull-missing": (8, 8, 3),
 }
 
@@ -392,3 +392,14 @@ def test_events_in_scripts_parse_back() -> None:
     assert r.violation is not None
     events: list[Event] = [event_from_dict(e) for e in r.violation.script]
     assert events[0] == event_from_dict({"event": "schedule", "node": "node-1"})
+
+
+def test_unscheduled_gated_pod_may_have_its_gate_set() -> None:
+    """A readiness gate's controller may set its condition before the pod is scheduled (step accepts
+    it); enabled_events offered it only once the pod was bound, so the explorer never tried it."""
+    plan = _plan(MODELS["readiness-gate"].pod)
+    s = initial(plan)
+    gates = [ev for ev in enabled_events(plan, s) if isinstance(ev, PodCondition)]
+    assert gates
+    after = step(plan, s, gates[0])
+    assert after.conditions and after.stage is s.stage

@@ -792,6 +792,9 @@ def enabled_events(plan: PodPlan, s: PodState) -> list[Event]:
         events.append(Schedule(node="node-1"))
         events.append(Unschedulable())
         events.append(Delete())  # removed at once: no kubelet to wait for
+        # a readiness gate's controller may set its condition before the pod is bound
+        now = {ctype: status for ctype, status, _, _ in s.conditions}
+        events += [PodCondition(g, "False" if now.get(g) == "True" else "True") for g in plan.gates]
         return events
     for cp, c in zip(plan.containers, s.ctrs, strict=True):
         st = c.state
