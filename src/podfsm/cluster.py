@@ -473,43 +473,13 @@ class _Run:
             )
         return i
 
-    def check_schedule(self, i: int, ev: Schedule) -> None:
-        """The scheduler binds only to the one node, if it exists and the pod tolerates its taints."""
-        n = self.node
-        where = describe_pod(self.plan.pods[i], self.pods[i])
-        if n.state is NState.DELETED:
-            raise IllegalTransition(
-                where, ev, f"node {ev.node!r} not found: the Node object was deleted", nd.DOCS
-            )
-        name = n.name or self.plan.node.name
-        if name and ev.node != name:
-            raise IllegalTransition(
-                where, ev, f"podfsm simulates one node, {name!r}: every pod of the simulation is bound to it"
-            )
-        for taint in nd.taints(n):
-            if not any(t.tolerates(taint) for t in self.plan.tolerations[i]):
-                value = f"={taint.value}" if taint.value else ""
-                raise IllegalTransition(
-                    where,
-                    ev,
-                    f"the scheduler's TaintToleration filter: the node has taint {taint.key}{value}:{taint.effect} "
-                    f"that the pod does not tolerate (FailedScheduling: 0/1 nodes are available: 1 node(s) had "
-                    f"untolerated taint {{{taint.key}: {taint.value}}})",
-                    _TAINT_DOCS,
-                )
-        if n.state is NState.SILENT:
-            raise IllegalTransition(
-                where,
-                ev,
-                "not modelled: binding a pod to a node whose kubelet does not report (the API would show it "
-                "Pending with only PodScheduled=True until the kubelet returns)",
-            )
-
     def apply_pod_event(self, ev: PodEvent) -> None:
         i = self.resolve(ev)
         s = self.pods[i]
         if isinstance(ev, Schedule) and s.stage in _UNBOUND:
-            self.check_schedule(i, ev)
+            problem = schedule_refusal(self.plan, self.node, i, s, ev)
+            if problem is not None:
+                raise problem
         self.pods[i] = pod_step(self.plan.pods[i], s, ev, out=self.pod_out(i))
         if isinstance(ev, Schedule) and not self.node.name:
             self.node = self.node._replace(name=ev.node)
@@ -857,30 +827,73 @@ def cluster_step(plan: ClusterPlan, cl: Cluster, ev: Event, *, out: Emitted | No
     return run.result()
 
 
+def schedule_refusal(
+    plan: ClusterPlan, node: NodeState, i: int, s: PodState, ev: Schedule
+) -> IllegalTransition | None:
+    """Why the scheduler cannot bind pod ``i`` to ``ev.node`` now, or None: podfsm has one node; it
+    must exist, report, and carry no taint the pod does not tolerate (the TaintToleration filter)."""
+    where = describe_pod(plan.pods[i], s)
+    if node.state is NState.DELETED:
+        return IllegalTransition(
+            where, ev, f"node {ev.node!r} not found: the Node object was deleted", nd.DOCS
+        )
+    name = node.name or plan.node.name
+    if name and ev.node != name:
+        return IllegalTransition(
+            where, ev, f"podfsm simulates one node, {name!r}: every pod of the simulation is bound to it"
+        )
+    for taint in nd.taints(node):
+        if not any(t.tolerates(taint) for t in plan.tolerations[i]):
+            value = f"={taint.value}" if taint.value else ""
+            return IllegalTransition(
+                where,
+                ev,
+                f"the scheduler's TaintToleration filter: the node has taint {taint.key}{value}:{taint.effect} "
+                f"that the pod does not tolerate (FailedScheduling: 0/1 nodes are available: 1 node(s) had "
+                f"untolerated taint {{{taint.key}: {taint.value}}})",
+                _TAINT_DOCS,
+            )
+    if node.state is NState.SILENT:
+        return IllegalTransition(
+            where,
+            ev,
+            "not modelled: binding a pod to a node whose kubelet does not report (the API would show it "
+            "Pending with only PodScheduled=True until the kubelet returns)",
+        )
+    return None
+
+
+# The node table's environment events, each with the events that stand for it.
+_NODE_MOVES: Final = (
+    (NEvent.HEARTBEAT_READY, (NodeHeartbeat(ready=True),)),
+    (NEvent.HEARTBEAT_NOT_READY, (NodeHeartbeat(ready=False),)),
+    (NEvent.HEARTBEATS_STOP, (NodeHeartbeatsStop(),)),
+    (NEvent.PRESSURE, tuple(NodePressure(type=k, active=a) for k in nd.KINDS for a in (True, False))),
+    (NEvent.OUT_OF_SERVICE, (NodeOutOfService(),)),
+    (NEvent.NODE_DELETED, (NodeDeleted(),)),
+)
+
+
 def cluster_enabled_events(plan: ClusterPlan, cl: Cluster) -> list[Event]:
-    """The environment's legal moves in ``cl`` (one representative per kind), for random walks."""
-    candidates: list[Event] = []
-    for name, pplan, (_, s) in zip(plan.names, plan.pods, cl.pods, strict=True):
+    """The environment's legal moves in ``cl`` (one representative per kind), for random walks;
+    derived from the tables, never by trying a step: each pod's :func:`enabled_events` (a schedule
+    only where :func:`schedule_refusal` lets it bind), the node table's events it does not forbid in
+    the node's state, and a tick to the next timer of a pod or a controller."""
+    legal: list[Event] = []
+    node_name = cl.node.name or plan.node.name
+    for i, (name, pplan, (_, s)) in enumerate(zip(plan.names, plan.pods, cl.pods, strict=True)):
         for ev in enabled_events(pplan, s):
-            if isinstance(ev, PodEvent):
-                if isinstance(ev, Schedule):
-                    ev = dataclasses.replace(ev, node=cl.node.name or plan.node.name or ev.node)
-                candidates.append(dataclasses.replace(ev, pod=name))
-    candidates += [
-        NodeHeartbeat(ready=True),
-        NodeHeartbeat(ready=False),
-        NodeHeartbeatsStop(),
-        *(NodePressure(type=k, active=a) for k in nd.KINDS for a in (True, False)),
-        NodeOutOfService(),
-        NodeDeleted(),
-    ]
-    legal = []
-    for ev in candidates:
-        try:
-            cluster_step(plan, cl, ev)
-        except IllegalTransition:
-            continue
-        legal.append(ev)
+            if not isinstance(ev, PodEvent):
+                continue
+            if isinstance(ev, Schedule):
+                ev = dataclasses.replace(ev, node=node_name or ev.node)
+                if schedule_refusal(plan, cl.node, i, s, ev) is not None:
+                    continue
+            legal.append(dataclasses.replace(ev, pod=name))
+    forbidden = plan.model.node.forbidden
+    for nev, events in _NODE_MOVES:
+        if (cl.node.state, nev) not in forbidden:
+            legal += events
     due = [_Run(plan, cl, None).next_timer()]
     for pplan, (_, s) in zip(plan.pods, cl.pods, strict=True):
         due += [cl.t + ev.seconds for ev in enabled_events(pplan, s) if isinstance(ev, Tick)]

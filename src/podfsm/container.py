@@ -22,6 +22,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Final, NamedTuple
 
+from podfsm.enums import PullPolicy, RestartPolicy
 from podfsm.events import CREATE_FAILURE_REASONS, HookFinished
 from podfsm.oracle import restart_policy_allows
 from podfsm.probe import Prb, PrEvent, ProbeCtx
@@ -64,15 +65,17 @@ class KillOrder(NamedTuple):
 def needs_pull(ctx: Ctx) -> bool:
     """True iff starting the container pulls its image: policy Always, or IfNotPresent and the node lacks it (EnsureImageExists)."""
     policy = ctx.cp.pull_policy
-    return policy == "Always" or (policy == "IfNotPresent" and ctx.cp.image not in ctx.images)
+    return policy is PullPolicy.ALWAYS or (
+        policy is PullPolicy.IF_NOT_PRESENT and ctx.cp.image not in ctx.images
+    )
 
 
 def never_pull_missing(ctx: Ctx) -> bool:
     """True iff the policy is Never and the node lacks the image: ErrImageNeverPull (EnsureImageExists)."""
-    return ctx.cp.pull_policy == "Never" and ctx.cp.image not in ctx.images
+    return ctx.cp.pull_policy is PullPolicy.NEVER and ctx.cp.image not in ctx.images
 
 
-def restart_rule(policy: str, kind: ContainerKind, exit_code: int) -> bool:
+def restart_rule(policy: RestartPolicy, kind: ContainerKind, exit_code: int) -> bool:
     """Whether an exited container of ``kind`` may run again: sidecars always (the init-container
     logic restarts them whatever the pod's policy); a regular init container only after a failure
     and not under Never (``computeInitContainerActions``); a regular container by
@@ -125,7 +128,7 @@ def not_due(ctx: Ctx) -> bool:
 
 def image_present(ctx: Ctx) -> bool:
     """True iff starting it needs no pull: IfNotPresent or Never with the image on the node (EnsureImageExists checks first)."""
-    return ctx.cp.pull_policy != "Always" and ctx.cp.image in ctx.images
+    return ctx.cp.pull_policy is not PullPolicy.ALWAYS and ctx.cp.image in ctx.images
 
 
 def image_in_backoff(ctx: Ctx) -> bool:

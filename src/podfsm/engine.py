@@ -34,7 +34,7 @@ from typing import Any, Final, NamedTuple
 from podfsm.api import Pod, apply_defaults
 from podfsm.config import CLOCK_END_RULE, Config
 from podfsm.container import CEvent, KillOrder, _probes
-from podfsm.enums import PodPhase
+from podfsm.enums import PodPhase, PullPolicy, RestartPolicy
 from podfsm.errors import IllegalTransition
 from podfsm.events import (
     MAX_TICK_SECONDS,
@@ -55,13 +55,14 @@ from podfsm.events import (
     Unschedulable,
 )
 from podfsm.kubelet import (
-    ALIVE,
     BUSY,
     KILLING,
     KUBELET_DISRUPTION_REASON,
     RUNNING_VIEW,
     codes_of,
+    kill_grace,
     probe_flags,
+    probe_kill_grace,
 )
 from podfsm.model import DEFAULT, Model
 from podfsm.pod import PEvent, PStage
@@ -139,7 +140,7 @@ def compile_plan(pod: Pod, config: Config | None = None, model: Model = DEFAULT)
                 len(containers),
                 c.name,
                 c.image or "",
-                c.image_pull_policy or "Always",
+                PullPolicy(c.image_pull_policy or "Always"),
                 kind,
                 default_reason,
                 probes,
@@ -159,7 +160,7 @@ def compile_plan(pod: Pod, config: Config | None = None, model: Model = DEFAULT)
         name=name,
         namespace=namespace,
         uid=uid,
-        restart_policy=spec.restart_policy or "Always",
+        restart_policy=RestartPolicy(spec.restart_policy or "Always"),
         grace=spec.termination_grace_period_seconds or 0,
         active_deadline=spec.active_deadline_seconds or -1,
         containers=tuple(containers),
@@ -287,7 +288,7 @@ class _Settle:
         self.plan = plan
         self.t = s.t
         self.kill_start = s.kill_start
-        self.grace = s.kill_grace if s.kill_grace >= 0 else plan.grace
+        self.grace = kill_grace(plan, s)
         self.ctrs = list(s.ctrs)
         self.changed = False
         self.ctx = Ctx(plan, plan.containers[0], s.ctrs[0], s.t, None, s.images, out)
@@ -453,7 +454,7 @@ def next_due(plan: PodPlan, s: PodState) -> int:
         if c.due > s.t and (best < 0 or c.due < best):
             best = c.due
     if s.kill_start >= 0 and s.stage in _KILL_STAGES and plan.sidecar_idx:
-        end = s.kill_start + (s.kill_grace if s.kill_grace >= 0 else plan.grace)  # sidecars' turns run out
+        end = s.kill_start + kill_grace(plan, s)  # sidecars' turns run out
         if end > s.t and (best < 0 or end < best):
             best = end
     return best
@@ -464,13 +465,9 @@ def step(plan: PodPlan, s: PodState, ev: Event, *, out: list[KEvent] | None = No
 
     ``out`` collects the Kubernetes Events emitted; the plan's model decides everything else.
     """
-    if s.away and isinstance(ev, ContainerEvent):
-        raise IllegalTransition(
-            describe(plan, s),
-            ev,
-            "the node's kubelet does not report (heartbeats stopped): the API keeps the last status it posted",
-            "https://kubernetes.io/docs/concepts/architecture/nodes/#heartbeats",
-        )
+    problem = refusal(plan, s, ev)
+    if problem is not None:
+        raise problem
     if type(ev) is HookFinished:
         return _hook_finished(plan, s, ev, out)
     if type(ev) is ProbeResult:
@@ -482,11 +479,7 @@ def step(plan: PodPlan, s: PodState, ev: Event, *, out: list[KEvent] | None = No
     cev = _RUNTIME_EVENT.get(type(ev))
     if cev is not None:
         assert isinstance(ev, ContainerEvent)
-        idx = _container_index(plan, s, ev)
-        c = s.ctrs[idx]
-        rule = plan.model.container.forbidden.get((c.state, cev))
-        if rule is not None:
-            raise IllegalTransition(describe(plan, s, idx), ev, rule, DOCS + "#container-states")
+        idx = plan.by_name[ev.container]
         new = _apply(plan, s, idx, cev, ev, out)
         if new is None:
             raise IllegalTransition(describe(plan, s, idx), ev, "no row of the container table applies")
@@ -499,8 +492,6 @@ def step(plan: PodPlan, s: PodState, ev: Event, *, out: list[KEvent] | None = No
         return _settle(plan, s._replace(ctrs=ctrs, images=images, codes=codes_of(plan, ctrs, s)), out)
     if type(ev) is Tick:
         target = s.t + ev.seconds
-        if target > plan.config.last_second:
-            raise IllegalTransition(describe(plan, s), ev, CLOCK_END_RULE)
         if s.away:
             return s._replace(t=target)  # the kubelet's timers run on the node; nothing reaches the API
         while True:
@@ -538,13 +529,6 @@ def step(plan: PodPlan, s: PodState, ev: Event, *, out: list[KEvent] | None = No
 def _pod_condition(plan: PodPlan, s: PodState, ev: PodCondition, out: list[KEvent] | None) -> PodState:
     """A controller's status patch: the condition is set (replaced, kept in place, if the type is
     there already); a scheduled pod's kubelet syncs to reconcile Ready (HandlePodReconcile)."""
-    if s.stage is PStage.REMOVED:
-        raise IllegalTransition(
-            describe(plan, s),
-            ev,
-            "the pod object is deleted: there is nothing to patch",
-            "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-readiness-gate",
-        )
     entry = (ev.type, ev.status, ev.reason, ev.message)
     types = [c[0] for c in s.conditions]
     if ev.type in types:
@@ -555,35 +539,13 @@ def _pod_condition(plan: PodPlan, s: PodState, ev: PodCondition, out: list[KEven
     return _settle(plan, s._replace(conditions=conditions), out)
 
 
-def _container_index(plan: PodPlan, s: PodState, ev: ContainerEvent) -> int:
-    idx = plan.by_name.get(ev.container)
-    if idx is None:
-        known = ", ".join(c.name for c in plan.containers)
-        raise IllegalTransition(
-            describe(plan, s),
-            ev,
-            f"the pod spec has no container named {ev.container!r} (containers: {known})",
-        )
-    return idx
-
-
 def _with_container(plan: PodPlan, s: PodState, idx: int, new: Ctr) -> PodState:
     ctrs = s.ctrs[:idx] + (new,) + s.ctrs[idx + 1 :]
     return s._replace(ctrs=ctrs, codes=codes_of(plan, ctrs, s))
 
 
 def _hook_finished(plan: PodPlan, s: PodState, ev: HookFinished, out: list[KEvent] | None) -> PodState:
-    idx = _container_index(plan, s, ev)
-    c = s.ctrs[idx]
-    expected = S.POST_START if ev.hook == "postStart" else S.PRE_STOP
-    if c.state is not expected:
-        raise IllegalTransition(
-            describe(plan, s, idx),
-            ev,
-            f"no {ev.hook} hook is running for this container (postStart runs right after the start, "
-            "preStop when the kubelet kills it: lifecycle hooks)",
-            DOCS.replace("pod-lifecycle/", "") + "containers/container-lifecycle-hooks/",
-        )
+    idx = plan.by_name[ev.container]
     cev = CEvent.HOOK_SUCCEEDED if ev.result == "success" else CEvent.HOOK_FAILED
     new = _apply(plan, s, idx, cev, ev, out)
     if new is None:
@@ -601,35 +563,10 @@ _PROBE_DOCS: Final = "https://kubernetes.io/docs/concepts/configuration/liveness
 
 def _probe_result(plan: PodPlan, s: PodState, ev: ProbeResult, out: list[KEvent] | None) -> PodState:
     """One probe run: count it; a liveness / startup Failure makes the kubelet kill the container."""
-    idx = _container_index(plan, s, ev)
+    idx = plan.by_name[ev.container]
     cp, c = plan.containers[idx], s.ctrs[idx]
-    kind = _PROBE_KINDS[ev.probe]
-    pi = cp.probe_index(kind)
-    where = describe(plan, s, idx)
-    if pi < 0:
-        raise IllegalTransition(where, ev, f"the container declares no {ev.probe}Probe", _PROBE_DOCS)
-    if c.state not in RUNNING_VIEW:
-        raise IllegalTransition(
-            where, ev, "probes run only while the container runs (prober worker doProbe)", _PROBE_DOCS
-        )
+    pi = cp.probe_index(_PROBE_KINDS[ev.probe])
     p = c.probes[pi]
-    if p.state is not PrState.PROBING:
-        why = {
-            PrState.HOLD: "the worker holds after publishing Failure until the container is replaced",
-            PrState.DONE: "the probe has stopped (startup succeeded, or the pod is being deleted)",
-        }.get(p.state, "the probe worker is not running")
-        raise IllegalTransition(where, ev, f"the {ev.probe} probe does not run: {why} (doProbe)", _PROBE_DOCS)
-    if kind is not ProbeKind.STARTUP and not probe_flags(cp, c)[0]:
-        raise IllegalTransition(
-            where, ev, "only the startup probe runs until it succeeds (doProbe startup gating)", _PROBE_DOCS
-        )
-    if s.t < p.next_at:
-        raise IllegalTransition(
-            where,
-            ev,
-            f"the {ev.probe} probe runs next at t={p.next_at}s (initialDelaySeconds / periodSeconds)",
-            _PROBE_DOCS,
-        )
     spec = cp.probes[pi]
     pctx = ProbeCtx(spec, p, s.t)
     pev = PrEvent.RUN_SUCCESS if ev.result == "success" else PrEvent.RUN_FAILURE
@@ -646,11 +583,25 @@ def _probe_result(plan: PodPlan, s: PodState, ev: ProbeResult, out: list[KEvent]
     if new_p.state is PrState.HOLD:  # computePodActions: kill, restarted unless restartPolicy is Never
         restart = plan.model.restart_rule(plan.restart_policy, cp.kind, 137)  # killed: a failure
         message = f"Container {cp.name} failed {ev.probe} probe" + (", will be restarted" if restart else "")
-        grace = s.deletion_grace if s.deletion_at >= 0 else (spec.grace if spec.grace >= 0 else plan.grace)
+        grace = probe_kill_grace(plan, s, spec.grace)
         new = _apply(plan, s, idx, CEvent.KILL, KillOrder(s.t + grace, message), out)
         if new is not None:
             s = _with_container(plan, s, idx, new)
     return _settle(plan, s, out)
+
+
+def _deletion(plan: PodPlan, s: PodState, grace_option: int | None) -> tuple[int, int]:
+    """``(deletionTimestamp, grace)`` of an API DELETE now (``CheckGracefulDelete``; rest.BeforeDelete):
+    the option, else the spec's grace; 0 for an unscheduled or terminal pod; a second delete only
+    shortens it."""
+    grace = plan.grace if grace_option is None else grace_option
+    if s.stage in (PStage.UNSCHEDULED, PStage.UNSCHEDULABLE) or s.phase.is_terminal:
+        grace = 0  # an unscheduled or terminal pod is removed at once
+    deletion_at = s.t + grace
+    if s.deletion_at >= 0:
+        deletion_at = min(deletion_at, s.deletion_at)  # a second delete can only shorten the grace period
+        grace = deletion_at - s.t
+    return deletion_at, grace
 
 
 def _delete(
@@ -662,14 +613,8 @@ def _delete(
     out: list[KEvent] | None,
 ) -> PodState:
     """API DELETE: ``podStrategy.CheckGracefulDelete``, then the kubelet's termination (killPodWithSyncResult)."""
-    grace = plan.grace if grace_option is None else grace_option
-    if s.stage in (PStage.UNSCHEDULED, PStage.UNSCHEDULABLE) or s.phase.is_terminal:
-        grace = 0  # an unscheduled or terminal pod is removed at once
-    deletion_at = s.t + grace
-    if s.deletion_at >= 0:
-        deletion_at = min(deletion_at, s.deletion_at)  # a second delete can only shorten the grace period
-        grace = deletion_at - s.t
-    if deletion_at > plan.config.last_second:  # rest.BeforeDelete: deletionTimestamp = now + grace
+    deletion_at, grace = _deletion(plan, s, grace_option)
+    if deletion_at > plan.config.last_second:  # controllers' deletes (taint manager, pod GC) land here
         raise IllegalTransition(
             describe(plan, s), ev, f"metadata.deletionTimestamp (now + {grace} s of grace): {CLOCK_END_RULE}"
         )
@@ -682,7 +627,7 @@ def _delete(
     # The pod worker's grace (floor 1 s, only decreasing); running kills are shortened to it.
     effective = max(grace, 1)
     end = s.t + effective
-    old_end = s.kill_start + (s.kill_grace if s.kill_grace >= 0 else plan.grace) if s.kill_start >= 0 else end
+    old_end = s.kill_start + kill_grace(plan, s) if s.kill_start >= 0 else end
     if s.kill_start < 0 or end < old_end:
         s = s._replace(kill_start=s.t, kill_grace=effective)
     floor = plan.config.minimum_grace_period
@@ -785,51 +730,206 @@ def kubelet_evict(plan: PodPlan, s: PodState, resource: str, out: list[KEvent] |
     return _settle(plan, s, out)
 
 
+# ---------------------------------------------------------------------------------------------
+# What the environment may do: the tables' forbidden maps and the timing rules they name
+# ---------------------------------------------------------------------------------------------
+
+_AWAY_RULE: Final = (
+    "the node's kubelet does not report (heartbeats stopped): the API keeps the last status it posted"
+)
+_HOOK_STATE: Final = {"postStart": S.POST_START, "preStop": S.PRE_STOP}  # where each hook runs
+_HOOK_OF: Final = {v: k for k, v in _HOOK_STATE.items()}
+_HOOK_DOCS: Final = "https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/"
+# The pod table's environment events (the others are the kubelet's own): which API event drives each.
+_POD_EVENT: Final[dict[type[Event], PEvent]] = {
+    Schedule: PEvent.SCHEDULE,
+    Unschedulable: PEvent.UNSCHEDULABLE,
+    Delete: PEvent.DELETE,
+    Evict: PEvent.DELETE,
+}
+
+
+def refusal(plan: PodPlan, s: PodState, ev: Event) -> IllegalTransition | None:
+    """Why :func:`step` refuses ``ev`` in ``s``, or ``None`` when it is legal.
+
+    Read off the model's tables (the container, probe and pod tables' forbidden pairs, and a
+    runtime answer with no row) and the rules they name: a container the pod does not declare, a
+    node whose kubelet does not report, a hook that is not running, a probe that is not due, the
+    clock's end. :func:`enabled_events` offers only events this accepts, and a brute-force test
+    checks that it offers one of every kind this accepts.
+    """
+    model = plan.model
+    if isinstance(ev, ContainerEvent):
+        if s.away:
+            return IllegalTransition(
+                describe(plan, s),
+                ev,
+                _AWAY_RULE,
+                "https://kubernetes.io/docs/concepts/architecture/nodes/#heartbeats",
+            )
+        idx = plan.by_name.get(ev.container)
+        if idx is None:
+            known = ", ".join(c.name for c in plan.containers)
+            return IllegalTransition(
+                describe(plan, s),
+                ev,
+                f"the pod spec has no container named {ev.container!r} (containers: {known})",
+            )
+        c = s.ctrs[idx]
+        if type(ev) is ProbeResult:
+            return _probe_refusal(plan, s, idx, ev)
+        if type(ev) is HookFinished:
+            if c.state is not _HOOK_STATE[ev.hook]:
+                return IllegalTransition(
+                    describe(plan, s, idx),
+                    ev,
+                    f"no {ev.hook} hook is running for this container (postStart runs right after the start, "
+                    "preStop when the kubelet kills it: lifecycle hooks)",
+                    _HOOK_DOCS,
+                )
+            cev = CEvent.HOOK_SUCCEEDED if ev.result == "success" else CEvent.HOOK_FAILED
+        else:
+            cev = _RUNTIME_EVENT[type(ev)]
+        rule = model.container.forbidden.get((c.state, cev))
+        if rule is not None:
+            return IllegalTransition(describe(plan, s, idx), ev, rule, DOCS + "#container-states")
+        if not model.container.rows_for(c.state, cev):
+            return IllegalTransition(describe(plan, s, idx), ev, "no row of the container table applies")
+        return None
+    if type(ev) is Tick:
+        if s.t + ev.seconds > plan.config.last_second:
+            return IllegalTransition(describe(plan, s), ev, CLOCK_END_RULE)
+        return None
+    if type(ev) is PodCondition:
+        if s.stage is PStage.REMOVED:
+            return IllegalTransition(
+                describe(plan, s),
+                ev,
+                "the pod object is deleted: there is nothing to patch",
+                DOCS + "#pod-readiness-gate",
+            )
+        return None
+    pev = _POD_EVENT.get(type(ev))
+    if pev is None:
+        return IllegalTransition(describe(plan, s), ev, "podfsm does not model this event yet")
+    rule = model.pod.forbidden.get((s.stage, pev))
+    if rule is not None:
+        return IllegalTransition(describe(plan, s), ev, rule, DOCS)
+    if pev is PEvent.DELETE:
+        deletion_at, grace = _deletion(plan, s, ev.grace_period_seconds if type(ev) is Delete else None)
+        if deletion_at > plan.config.last_second:  # rest.BeforeDelete: deletionTimestamp = now + grace
+            return IllegalTransition(
+                describe(plan, s),
+                ev,
+                f"metadata.deletionTimestamp (now + {grace} s of grace): {CLOCK_END_RULE}",
+            )
+    return None
+
+
+def _probe_refusal(plan: PodPlan, s: PodState, idx: int, ev: ProbeResult) -> IllegalTransition | None:
+    """Why a run of ``ev.probe`` on container ``idx`` is refused now (prober worker ``doProbe``), or None."""
+    pi = plan.containers[idx].probe_index(_PROBE_KINDS[ev.probe])
+    if pi < 0:
+        return IllegalTransition(
+            describe(plan, s, idx), ev, f"the container declares no {ev.probe}Probe", _PROBE_DOCS
+        )
+    why = _probe_not_running(plan, s, idx, pi)
+    if why:
+        return IllegalTransition(describe(plan, s, idx), ev, why.replace("{probe}", ev.probe), _PROBE_DOCS)
+    return None
+
+
+def _probe_not_running(plan: PodPlan, s: PodState, idx: int, pi: int) -> str:
+    """Why the worker of probe ``pi`` of container ``idx`` does not run now ("": it runs): the
+    container must run, the probe table must let the worker run in its state, the startup probe
+    goes first, and the period must have passed."""
+    cp, c = plan.containers[idx], s.ctrs[idx]
+    if c.state not in RUNNING_VIEW:
+        return "probes run only while the container runs (prober worker doProbe)"
+    p = c.probes[pi]
+    if (p.state, PrEvent.RUN_SUCCESS) in plan.model.probe.forbidden:
+        why = {
+            PrState.HOLD: "the worker holds after publishing Failure until the container is replaced",
+            PrState.DONE: "the probe has stopped (startup succeeded, or the pod is being deleted)",
+        }.get(p.state, "the probe worker is not running")
+        return f"the {{probe}} probe does not run: {why} (doProbe)"
+    if cp.probes[pi].kind is not ProbeKind.STARTUP and not probe_flags(cp, c)[0]:
+        return "only the startup probe runs until it succeeds (doProbe startup gating)"
+    if s.t < p.next_at:
+        return f"the {{probe}} probe runs next at t={p.next_at}s (initialDelaySeconds / periodSeconds)"
+    return ""
+
+
+# Each event kind the container table receives from the runtime, in the order they are offered,
+# with the payloads that stand for all of its instances: one per row guard the payload decides
+# (a create failure or a failed start), and exit code 0 and 1 (the restart rule reads which).
+_ANSWERS: Final[tuple[tuple[CEvent, Any], ...]] = (
+    (CEvent.IMAGE_PULLED, lambda name, state: [ImagePulled(name)]),
+    (CEvent.IMAGE_PULL_FAILED, lambda name, state: [ImagePullFailed(name)]),
+    (CEvent.CONTAINER_STARTED, lambda name, state: [ContainerStarted(name)]),
+    (
+        CEvent.CONTAINER_START_FAILED,
+        lambda name, state: [
+            ContainerStartFailed(name, "CreateContainerConfigError"),
+            ContainerStartFailed(name, "RunContainerError"),
+        ],
+    ),
+    (CEvent.CONTAINER_EXITED, lambda name, state: [ContainerExited(name, 0), ContainerExited(name, 1)]),
+    (CEvent.HOOK_SUCCEEDED, lambda name, state: [HookFinished(name, _HOOK_OF[state], "success")]),
+    (CEvent.HOOK_FAILED, lambda name, state: [HookFinished(name, _HOOK_OF[state], "failure")]),
+)
+
+
+def _answers(plan: PodPlan, state: S) -> list[tuple[CEvent, Any]]:
+    """The runtime answers the model's container table takes in ``state``: every one it neither
+    forbids nor lacks a row for, but one whose rows are those of an answer already listed (same
+    guards, targets and actions: the same move, as a preStop hook's success and failure are)."""
+    table = plan.model.container
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for cev, make in _ANSWERS:
+        rows = table.rows_for(state, cev)
+        if not rows or (state, cev) in table.forbidden:
+            continue
+        if cev in (CEvent.HOOK_SUCCEEDED, CEvent.HOOK_FAILED) and state not in _HOOK_OF:
+            continue
+        shape = tuple((r.guard, r.target, r.action) for r in rows)
+        if shape in seen:
+            continue
+        seen.add(shape)
+        out.append((cev, make))
+    return out
+
+
 def enabled_events(plan: PodPlan, s: PodState) -> list[Event]:
-    """The environment's legal moves in ``s`` (one representative per kind), for random walks and the explorer."""
+    """The environment's legal moves in ``s``, one representative per kind, for random walks and the
+    explorer; derived from the model's tables, not listed by hand.
+
+    The pod table's environment events its forbidden map allows in the stage (schedule, a failed
+    scheduling, a delete: a force delete once the pod is deleted), every runtime answer the
+    container table takes in each container's state (:func:`_answers`), every probe run the probe
+    table and doProbe's timing allow, a flip of each readiness gate's condition, and a tick to the
+    next timer. Every one passes :func:`refusal`.
+    """
     events: list[Event] = []
-    if s.stage in (PStage.UNSCHEDULED, PStage.UNSCHEDULABLE):
-        events.append(Schedule(node="node-1"))
-        events.append(Unschedulable())
-        events.append(Delete())  # removed at once: no kubelet to wait for
-        # a readiness gate's controller may set its condition before the pod is bound
-        now = {ctype: status for ctype, status, _, _ in s.conditions}
-        events += [PodCondition(g, "False" if now.get(g) == "True" else "True") for g in plan.gates]
-        return events
-    for cp, c in zip(plan.containers, s.ctrs, strict=True):
-        st = c.state
-        if st is S.PULLING:
-            events += [ImagePulled(cp.name), ImagePullFailed(cp.name)]
-        elif st is S.CREATING:
-            events += [
-                ContainerStarted(cp.name),
-                ContainerStartFailed(cp.name, "CreateContainerConfigError"),
-                ContainerStartFailed(cp.name, "RunContainerError"),
-            ]
-        elif st in ALIVE:
-            events += [ContainerExited(cp.name, 0), ContainerExited(cp.name, 1)]
-        if st is S.POST_START:
-            events += [
-                HookFinished(cp.name, "postStart", "success"),
-                HookFinished(cp.name, "postStart", "failure"),
-            ]
-        elif st is S.PRE_STOP:
-            events += [HookFinished(cp.name, "preStop", "success")]
-        if st in RUNNING_VIEW:
-            started = probe_flags(cp, c)[0]
-            for spec, p in zip(cp.probes, c.probes, strict=True):
-                if (
-                    p.state is PrState.PROBING
-                    and s.t >= p.next_at
-                    and (started or spec.kind is ProbeKind.STARTUP)
-                ):
+    forbidden = plan.model.pod.forbidden
+    for pev, ev in ((PEvent.SCHEDULE, Schedule(node="node-1")), (PEvent.UNSCHEDULABLE, Unschedulable())):
+        if (s.stage, pev) not in forbidden:
+            events.append(ev)
+    if not s.away:
+        for idx, (cp, c) in enumerate(zip(plan.containers, s.ctrs, strict=True)):
+            for _, make in _answers(plan, c.state):
+                events += make(cp.name, c.state)
+            for pi, spec in enumerate(cp.probes):
+                if not _probe_not_running(plan, s, idx, pi):
                     name = _PROBE_NAMES[spec.kind]
                     events += [ProbeResult(cp.name, name, "success"), ProbeResult(cp.name, name, "failure")]
-    if s.stage not in (PStage.REMOVED, PStage.TERMINATING):
-        events.append(Delete())
-    elif s.stage is PStage.TERMINATING:
-        # kubectl delete --force --grace-period=0 of a Terminating pod
-        events.append(Delete(grace_period_seconds=0))
+    if (s.stage, PEvent.DELETE) not in forbidden:
+        # kubectl delete; once deleted, kubectl delete --force --grace-period=0 (a graceful second
+        # delete only shortens the grace)
+        delete = Delete(grace_period_seconds=0) if s.deletion_at >= 0 else Delete()
+        if refusal(plan, s, delete) is None:
+            events.append(delete)
     if plan.gates and s.stage is not PStage.REMOVED:  # the gates' controller flips a gate's condition
         now = {ctype: status for ctype, status, _, _ in s.conditions}
         events += [PodCondition(g, "False" if now.get(g) == "True" else "True") for g in plan.gates]

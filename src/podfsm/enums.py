@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ConditionStatus", "ConditionType", "PodPhase", "RestartPolicy"]
+__all__ = ["ConditionStatus", "ConditionType", "PodPhase", "PullPolicy", "RestartPolicy"]
 
 
 class PodPhase(StrEnum):
@@ -31,6 +31,14 @@ class RestartPolicy(StrEnum):
 
     ALWAYS = "Always"
     ON_FAILURE = "OnFailure"
+    NEVER = "Never"
+
+
+class PullPolicy(StrEnum):
+    """``v1.PullPolicy`` (``imagePullPolicy``; defaulted by ``SetDefaults_Container``)."""
+
+    ALWAYS = "Always"
+    IF_NOT_PRESENT = "IfNotPresent"
     NEVER = "Never"
 
 

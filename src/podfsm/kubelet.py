@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any, Final, Protocol
 
 from podfsm.container import CEvent, KillOrder
-from podfsm.enums import PodPhase
+from podfsm.enums import PodPhase, RestartPolicy
 from podfsm.oracle import _count_phase, _decide_phase
 from podfsm.pod import PEvent
 from podfsm.probe import ProbeKind, Result
@@ -40,9 +40,11 @@ __all__ = [
     "conditions_phase",
     "container_view",
     "initializing",
+    "kill_grace",
     "kubelet_phase",
     "phase_of",
     "probe_flags",
+    "probe_kill_grace",
     "publish",
     "started",
 ]
@@ -240,7 +242,7 @@ def initializing(st: SettlePass) -> PEvent | None:
         if c.state is S.TERMINATED and c.term is not None:
             if c.term.exit_code == 0:
                 continue
-            if plan.restart_policy == "Never":
+            if plan.restart_policy is RestartPolicy.NEVER:
                 return PEvent.INIT_FAILED
         st.sync(i)
         return None
@@ -351,3 +353,24 @@ def conditions_phase(plan: PodPlan, s: PodState) -> PodPhase:
     from: the phase the kubelet computed (the model's ``kubelet_phase``), not the published one
     (``generateAPIPodStatus`` builds them before ``mergePodStatus`` holds the phase back)."""
     return plan.model.kubelet_phase(plan, s)
+
+
+# ---------------------------------------------------------------------------------------------
+# The grace period of a kill
+# ---------------------------------------------------------------------------------------------
+
+
+def kill_grace(plan: PodPlan, s: PodState) -> int:
+    """The grace period the kubelet kills the pod's containers with (``killPodWithSyncResult``): the
+    pod worker's, once a deletion or an eviction set one (it only shortens), else the spec's
+    ``terminationGracePeriodSeconds``."""
+    return s.kill_grace if s.kill_grace >= 0 else plan.grace
+
+
+def probe_kill_grace(plan: PodPlan, s: PodState, probe_grace: int) -> int:
+    """The grace period of a kill after a liveness or startup failure (``killContainer``): the
+    pod's ``deletionGracePeriodSeconds`` once deleted, else the probe's own
+    ``terminationGracePeriodSeconds`` (``probe_grace``, -1 when unset), else the spec's."""
+    if s.deletion_at >= 0:
+        return s.deletion_grace
+    return probe_grace if probe_grace >= 0 else plan.grace

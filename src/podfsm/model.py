@@ -52,7 +52,7 @@ from typing import Any, Final
 
 from podfsm import kubelet, snapshot
 from podfsm.container import CONTAINER, CEvent, next_backoff, not_due, restart_rule
-from podfsm.enums import PodPhase
+from podfsm.enums import PodPhase, RestartPolicy
 from podfsm.node import NODE, NEvent, NState
 from podfsm.oracle import Condition, pod_ready_condition
 from podfsm.pod import POD, PEvent, PStage
@@ -63,7 +63,7 @@ from podfsm.table import Machine, Row
 
 __all__ = ["DEFAULT", "Interpreter", "Model", "RestartRule"]
 
-RestartRule = Callable[[str, ContainerKind, int], bool]
+RestartRule = Callable[[RestartPolicy, ContainerKind, int], bool]
 Fire = Callable[[Any, Any, Any], Row[Any, Any] | None]
 
 

@@ -24,7 +24,7 @@ from typing import Any, Final, cast
 
 from podfsm import container
 from podfsm.container import CEvent
-from podfsm.enums import PodPhase
+from podfsm.enums import PodPhase, PullPolicy, RestartPolicy
 from podfsm.explorer import ModelConfig
 from podfsm.model import DEFAULT, Model
 from podfsm.oracle import Condition
@@ -130,8 +130,8 @@ def _first_unfinished_init(st: Any) -> int | None:
 def _restart_under_never(m: Model) -> Model:
     base = m.restart_rule
 
-    def rule(policy: str, kind: ContainerKind, exit_code: int) -> bool:
-        return base(policy, kind, exit_code) or (policy == "Never" and exit_code != 0)
+    def rule(policy: RestartPolicy, kind: ContainerKind, exit_code: int) -> bool:
+        return base(policy, kind, exit_code) or (policy is RestartPolicy.NEVER and exit_code != 0)
 
     return m.replace(restart_rule=rule)
 
@@ -139,8 +139,10 @@ def _restart_under_never(m: Model) -> Model:
 def _onfailure_restarts_success(m: Model) -> Model:
     base = m.restart_rule
 
-    def rule(policy: str, kind: ContainerKind, exit_code: int) -> bool:
-        return base(policy, kind, exit_code) or (policy == "OnFailure" and kind is ContainerKind.REGULAR)
+    def rule(policy: RestartPolicy, kind: ContainerKind, exit_code: int) -> bool:
+        return base(policy, kind, exit_code) or (
+            policy is RestartPolicy.ON_FAILURE and kind is ContainerKind.REGULAR
+        )
 
     return m.replace(restart_rule=rule)
 
@@ -258,7 +260,7 @@ def _image_never_pull_pulls(m: Model) -> Model:
 
     def needs_pull_any(ctx: Ctx) -> bool:
         """True iff the container pulls (mutant: Never pulls like Always)."""
-        return ctx.cp.pull_policy == "Never" or base(ctx)
+        return ctx.cp.pull_policy is PullPolicy.NEVER or base(ctx)
 
     def never_pull_missing_off(ctx: Ctx) -> bool:
         """False: ErrImageNeverPull never happens (mutant)."""
@@ -286,7 +288,7 @@ def _always_pull_skips_pull(m: Model) -> Model:
 
     def needs_pull_if_missing(ctx: Ctx) -> bool:
         """True iff the node lacks the image (mutant: Always behaves like IfNotPresent)."""
-        if ctx.cp.pull_policy == "Always":
+        if ctx.cp.pull_policy is PullPolicy.ALWAYS:
             return ctx.cp.image not in ctx.images
         return base(ctx)
 

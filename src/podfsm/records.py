@@ -12,7 +12,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from podfsm.config import Config
-from podfsm.enums import PodPhase
+from podfsm.enums import PodPhase, PullPolicy, RestartPolicy
 from podfsm.pod import PStage
 from podfsm.probe import Prb, ProbeKind, ProbeSpec
 
@@ -164,7 +164,7 @@ class ContainerPlan(NamedTuple):
     idx: int
     name: str
     image: str
-    pull_policy: str  # Always | IfNotPresent | Never (defaulted)
+    pull_policy: PullPolicy  # defaulted (SetDefaults_Container)
     kind: ContainerKind
     default_reason: str  # PodInitializing if the pod has init containers, else ContainerCreating
     probes: tuple[ProbeSpec, ...] = ()  # the probes it declares, startup / liveness / readiness order
@@ -185,7 +185,7 @@ class PodPlan(NamedTuple):
     name: str
     namespace: str
     uid: str
-    restart_policy: str
+    restart_policy: RestartPolicy  # defaulted (SetDefaults_PodSpec)
     grace: int  # spec.terminationGracePeriodSeconds (defaulted)
     active_deadline: int  # -1: none
     containers: tuple[ContainerPlan, ...]  # init containers, then regular ones

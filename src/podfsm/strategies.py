@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 from podfsm.api import Pod
 from podfsm.config import Config
 from podfsm.engine import PodState, compile_plan, enabled_events, initial, step
+from podfsm.enums import PullPolicy
 from podfsm.events import (
     EVENT_TYPES,
     MAX_TICK_SECONDS,
@@ -190,7 +191,9 @@ def pod_specs(
 
 
 def _never_images(plan: PodPlan) -> tuple[str, ...]:
-    return tuple(sorted({cp.image for cp in plan.containers if cp.pull_policy == "Never" and cp.image}))
+    return tuple(
+        sorted({cp.image for cp in plan.containers if cp.pull_policy is PullPolicy.NEVER and cp.image})
+    )
 
 
 def candidates(plan: PodPlan, s: PodState, enabled: Sequence[Event] | None = None) -> list[Event]:
