@@ -393,7 +393,7 @@ _RESTART = "kuberuntime_manager.go computePodActions; container/helpers.go Shoul
 _KILL = "kuberuntime_container.go killContainer"
 _SYNC_ERR = "kubelet.go backOffPeriod: a failed sync is retried 10 s later"
 
-ROWS: Final = (
+ROWS: Final[tuple[Row[S, E, Ctx], ...]] = (
     # first start
     Row(E.SYNC, S.WAITING, S.PULL_BACKOFF, never_pull_missing, never_pull, _EIM),
     Row(E.SYNC, S.WAITING, S.PULLING, needs_pull, begin_pull, _EIM),
@@ -546,7 +546,7 @@ IGNORED: Final = {
     (S.ABANDONED, E.KILL): "already given up",
 }
 
-CONTAINER: Final[Machine[S, CEvent]] = define(
+CONTAINER: Final[Machine[S, CEvent, Ctx]] = define(
     "container",
     states=S,
     events=CEvent,

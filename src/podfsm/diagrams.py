@@ -250,7 +250,7 @@ _GREEN = ("#dcf5e3", "#2f855a")
 _GREY = ("#e6ebf2", "#4a5568")
 OTHER: Final = Kind("other", "other: not grouped in KINDS", "#f7f7f7", "#555555")
 
-MACHINES: Final[dict[str, Machine[Any, Any]]] = {m.name: m for m in (CONTAINER, POD, PROBE, NODE)}
+MACHINES: Final[dict[str, Machine[Any, Any, Any]]] = {m.name: m for m in (CONTAINER, POD, PROBE, NODE)}
 """Every machine that can be drawn, by name; ``podfsm diagram all`` draws every entry. A new machine
 (``node``) slots in here and in :data:`KINDS`."""
 
@@ -321,7 +321,7 @@ def _first_paragraph(doc: str) -> str:
     return " ".join(line.split())
 
 
-def extract(machine: Machine[Any, Any]) -> Diagram:
+def extract(machine: Machine[Any, Any, Any]) -> Diagram:
     """The IR of a machine's table: states in enum order, one edge per row in table order."""
     groups = KINDS.get(machine.name, ())
     states: list[Enum] = list(cast("Iterable[Enum]", machine.states))

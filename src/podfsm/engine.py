@@ -29,7 +29,7 @@ test checks that both agree). The engine holds no behaviour of its own that a mo
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from podfsm.api import Pod, apply_defaults
 from podfsm.config import CLOCK_END_RULE, Config
@@ -65,7 +65,7 @@ from podfsm.kubelet import (
     probe_kill_grace,
 )
 from podfsm.model import DEFAULT, Model
-from podfsm.pod import PEvent, PStage
+from podfsm.pod import PEvent, PodCtx, PStage
 from podfsm.probe import Prb, PrEvent, ProbeCtx, ProbeKind, ProbeSpec, PrState
 from podfsm.qos import qos_class
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, KEvent, PodPlan, PodState
@@ -217,7 +217,7 @@ def describe(plan: PodPlan, s: PodState, idx: int | None = None) -> str:
     return text
 
 
-def _run_row(row: Row[S, CEvent], ctx: Ctx, c: Ctr) -> Ctr:
+def _run_row(row: Row[S, CEvent, Ctx], ctx: Ctx, c: Ctr) -> Ctr:
     """The container's record after ``row`` fired (``c`` itself when the row changes nothing)."""
     if row.action is None:
         return c if row.target is c.state else c._replace(state=row.target)
@@ -251,12 +251,6 @@ _QUIET: Final = frozenset(
 )  # a SYNC is ignored there
 
 
-class _PodCtx(NamedTuple):
-    plan: PodPlan
-    grace: int = 0  # the grace period of a DELETE
-    deleted: bool = False
-
-
 def _pod_fire(
     plan: PodPlan,
     s: PodState,
@@ -269,7 +263,7 @@ def _pod_fire(
     rule = plan.model.pod.forbidden.get((stage, event))
     if rule is not None:
         raise IllegalTransition(describe(plan, s), ev if ev is not None else event.name, rule, DOCS)
-    pctx = _PodCtx(plan, grace, s.deletion_at >= 0)
+    pctx = PodCtx(plan, grace, s.deletion_at >= 0)
     row = plan.model.fire_pod(stage, event, pctx)
     return stage if row is None else row.target
 

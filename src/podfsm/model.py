@@ -53,10 +53,10 @@ from typing import Any, Final
 from podfsm import kubelet, snapshot
 from podfsm.container import CONTAINER, CEvent, next_backoff, not_due, restart_rule
 from podfsm.enums import PodPhase, RestartPolicy
-from podfsm.node import NODE, NEvent, NState
+from podfsm.node import NODE, NEvent, NodeCtx, NState
 from podfsm.oracle import Condition, pod_ready_condition
-from podfsm.pod import POD, PEvent, PStage
-from podfsm.probe import PROBE, PrEvent, PrState
+from podfsm.pod import POD, PEvent, PodCtx, PStage
+from podfsm.probe import PROBE, PrEvent, ProbeCtx, PrState
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, PodPlan, PodState, View
 from podfsm.records import CState as S
 from podfsm.table import Machine, Row
@@ -64,7 +64,7 @@ from podfsm.table import Machine, Row
 __all__ = ["DEFAULT", "Interpreter", "Model", "RestartRule"]
 
 RestartRule = Callable[[RestartPolicy, ContainerKind, int], bool]
-Fire = Callable[[Any, Any, Any], Row[Any, Any] | None]
+Fire = Callable[[Any, Any, Any], Row[Any, Any, Any] | None]
 
 
 class Interpreter(Enum):
@@ -74,7 +74,7 @@ class Interpreter(Enum):
     TRANSITIONS = "transitions"  # a transitions.Machine generated from the same rows
 
 
-def _waits_for_timer(table: Machine[S, CEvent], state: S) -> bool:
+def _waits_for_timer(table: Machine[S, CEvent, Ctx], state: S) -> bool:
     """True iff the table's first SYNC row in ``state`` is "do nothing until the container's timer is due"."""
     rows = table.rows_for(state, CEvent.SYNC)
     return bool(rows) and rows[0].guard is not_due and rows[0].target is state and rows[0].action is None
@@ -88,10 +88,10 @@ class Model:
     """
 
     name: str
-    container: Machine[S, CEvent]
-    pod: Machine[PStage, PEvent]
-    probe: Machine[PrState, PrEvent]
-    node: Machine[NState, NEvent]
+    container: Machine[S, CEvent, Ctx]
+    pod: Machine[PStage, PEvent, PodCtx]
+    probe: Machine[PrState, PrEvent, ProbeCtx]
+    node: Machine[NState, NEvent, NodeCtx]
     restart_rule: RestartRule
     next_backoff: Callable[[Ctx], Ctr]
     container_view: Callable[[PodPlan, ContainerPlan, Ctr], View]
@@ -120,7 +120,7 @@ class Model:
     def __post_init__(self) -> None:
         by_transitions = self.interpreter is Interpreter.TRANSITIONS
         for name in ("container", "pod", "probe", "node"):
-            table: Machine[Any, Any] = getattr(self, name)
+            table: Machine[Any, Any, Any] = getattr(self, name)
             fire = table.fire_reference if by_transitions else table.fire
             object.__setattr__(self, f"fire_{name}", fire)
         timed = frozenset(st for st in S if _waits_for_timer(self.container, st))

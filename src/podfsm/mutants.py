@@ -74,11 +74,11 @@ def combine(*names: str, base: Model = DEFAULT) -> Model:
 
 
 def _table(
-    base: Machine[S, CEvent],
+    base: Machine[S, CEvent, Ctx],
     name: str,
     guards: dict[Any, Any] | None = None,
     actions: dict[Any, Any] | None = None,
-) -> Machine[S, CEvent]:
+) -> Machine[S, CEvent, Ctx]:
     """``base`` (a container table) re-defined, and re-checked, with guards / actions swapped."""
     guards = guards or {}
     actions = actions or {}

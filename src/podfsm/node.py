@@ -290,7 +290,7 @@ _PRESSURE_REF = (
 _OOS = "kubectl taint node.kubernetes.io/out-of-service=nodeshutdown:NoExecute (non-graceful node shutdown)"
 _LIVE = (N.READY, N.NOT_READY, N.SILENT, N.UNKNOWN)
 
-ROWS: Final = (
+ROWS: Final[tuple[Row[NState, NEvent, NodeCtx], ...]] = (
     Row(NE.HEARTBEAT_NOT_READY, N.READY, N.NOT_READY, None, post, _POST.format("False (KubeletNotReady)")),
     Row(NE.HEARTBEAT_READY, N.NOT_READY, N.READY, None, post, _POST.format("True (KubeletReady)")),
     Row(NE.HEARTBEAT_READY, N.SILENT, N.READY, None, post, _POST.format("True: heartbeats resume in time")),
@@ -346,7 +346,7 @@ IGNORED: Final = {
     (N.DELETED, NE.MONITOR_GRACE_EXPIRED): "the NLC no longer monitors a deleted node",
 }
 
-NODE: Final[Machine[NState, NEvent]] = define(
+NODE: Final[Machine[NState, NEvent, NodeCtx]] = define(
     "node",
     states=NState,
     events=NEvent,

@@ -23,9 +23,12 @@ kubelet does next:
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from podfsm.table import Machine, Row, define
+
+if TYPE_CHECKING:
+    from podfsm.records import PodPlan
 
 __all__ = ["POD", "PEvent", "PStage"]
 
@@ -59,17 +62,25 @@ class PEvent(IntEnum):
 P, PE = PStage, PEvent
 
 
-def has_init_containers(ctx: Any) -> bool:
+class PodCtx(NamedTuple):
+    """What the pod table's guards read: the plan, and a DELETE's grace and whether the pod is deleted."""
+
+    plan: PodPlan
+    grace: int = 0  # the grace period of a DELETE
+    deleted: bool = False
+
+
+def has_init_containers(ctx: PodCtx) -> bool:
     """True iff the pod declares init containers (sidecars included)."""
     return bool(ctx.plan.init_idx)
 
 
-def graceful(ctx: Any) -> bool:
+def graceful(ctx: PodCtx) -> bool:
     """True iff the delete's grace period is positive: the object stays until the kubelet confirms (CheckGracefulDelete)."""
     return bool(ctx.grace > 0)
 
 
-def deletion_requested(ctx: Any) -> bool:
+def deletion_requested(ctx: PodCtx) -> bool:
     """True iff the pod has a deletionTimestamp: the kubelet deletes it once terminal (canBeDeleted)."""
     return bool(ctx.deleted)
 
@@ -84,7 +95,7 @@ _GRACE0 = "strategy.go CheckGracefulDelete: grace 0, the object is removed at on
 _GRACE0 = "strategy.go CheckGracefulDelete: grace 0, the object is removed at once"
 _RUNNING_STAGES = (P.INITIALIZING, P.STARTED, P.COMPLETING, P.TERMINATING)
 
-ROWS: Final = (
+ROWS: Final[tuple[Row[PStage, PEvent, PodCtx], ...]] = (
     Row(PE.SCHEDULE, P.UNSCHEDULED, P.INITIALIZING, has_init_containers, None, _SCHED),
     Row(PE.SCHEDULE, P.UNSCHEDULED, P.STARTED, None, None, _SCHED),
     Row(PE.UNSCHEDULABLE, P.UNSCHEDULED, P.UNSCHEDULABLE, None, None, _UNSCHED),
@@ -199,7 +210,7 @@ IGNORED: Final = {
     **{(P.REMOVED, e): _GONE for e in _KUBELET_EVENTS},
 }
 
-POD: Final[Machine[PStage, PEvent]] = define(
+POD: Final[Machine[PStage, PEvent, PodCtx]] = define(
     "pod",
     states=PStage,
     events=PEvent,

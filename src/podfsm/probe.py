@@ -146,7 +146,7 @@ def deleted(ctx: ProbeCtx, target: PrState) -> Prb:
 
 
 _DO = "prober/worker.go doProbe"
-ROWS: Final = (
+ROWS: Final[tuple[Row[S, E, ProbeCtx], ...]] = (
     Row(E.START, S.OFF, S.PROBING, None, start, _DO + ": new container ID, initial result"),
     Row(
         E.RUN_SUCCESS,
@@ -214,7 +214,7 @@ IGNORED: Final = {
     },
 }
 
-PROBE: Final[Machine[PrState, PrEvent]] = define(
+PROBE: Final[Machine[PrState, PrEvent, ProbeCtx]] = define(
     "probe",
     states=PrState,
     events=PrEvent,

@@ -33,9 +33,9 @@ __all__ = ["CountingMachine", "Guard", "Machine", "Row", "TableError", "define"]
 
 S = TypeVar("S", bound=Enum)
 E = TypeVar("E", bound=Enum)
-Ctx = Any
-Guard = Callable[[Ctx], bool]
-Action = Callable[[Ctx, Any], Any]  # (context, target state) -> the new record
+C = TypeVar("C")  # the context a table's guards and actions read (mypy checks each against it)
+Guard = Callable[[C], bool]
+Action = Callable[[C, Any], Any]  # (context, target state) -> the new record
 
 
 class TableError(Exception):
@@ -43,7 +43,7 @@ class TableError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Row(Generic[S, E]):
+class Row(Generic[S, E, C]):
     """One transition: on ``event`` in ``source``, if ``guard`` holds, run ``action`` and go to ``target``.
 
     ``ref`` names the Kubernetes source of the rule (kubelet function or docs anchor).
@@ -52,8 +52,8 @@ class Row(Generic[S, E]):
     event: E
     source: S
     target: S
-    guard: Guard | None
-    action: Action | None
+    guard: Guard[C] | None
+    action: Action[C] | None
     ref: str
 
     @property
@@ -62,7 +62,7 @@ class Row(Generic[S, E]):
 
 
 @dataclass(frozen=True)
-class Machine(Generic[S, E]):
+class Machine(Generic[S, E, C]):
     """A checked table with its compiled form. Build it with :func:`define`."""
 
     name: str
@@ -70,23 +70,23 @@ class Machine(Generic[S, E]):
     events: type[E]
     initial: S
     finals: frozenset[S]
-    rows: tuple[Row[S, E], ...]
+    rows: tuple[Row[S, E, C], ...]
     ignored: Mapping[tuple[S, E], str]
     forbidden: Mapping[tuple[S, E], str]
     doc: str = ""
-    compiled: dict[tuple[S, E], tuple[Row[S, E], ...]] = field(default_factory=dict, repr=False)
+    compiled: dict[tuple[S, E], tuple[Row[S, E, C], ...]] = field(default_factory=dict, repr=False)
 
-    def rows_for(self, source: S, event: E) -> tuple[Row[S, E], ...]:
+    def rows_for(self, source: S, event: E) -> tuple[Row[S, E, C], ...]:
         return self.compiled.get((source, event), ())
 
-    def fire(self, source: S, event: E, ctx: Ctx) -> Row[S, E] | None:
+    def fire(self, source: S, event: E, ctx: C) -> Row[S, E, C] | None:
         """The first row for ``(source, event)`` whose guard holds for ``ctx`` (compiled path)."""
         for row in self.compiled.get((source, event), ()):
             if row.guard is None or row.guard(ctx):
                 return row
         return None
 
-    def counting(self, hits: Counter[int]) -> CountingMachine[S, E]:
+    def counting(self, hits: Counter[int]) -> CountingMachine[S, E, C]:
         """This table, counting the rows it fires in ``hits`` (row index -> firings)."""
         base = {f.name: getattr(self, f.name) for f in fields(Machine)}
         return CountingMachine(**base, hits=hits, index={id(r): i for i, r in enumerate(self.rows)})
@@ -95,7 +95,7 @@ class Machine(Generic[S, E]):
         """A ``transitions.Machine`` built from the rows (states and triggers are the enum names)."""
         return _build_transitions(self)
 
-    def fire_reference(self, source: S, event: E, ctx: Ctx) -> Row[S, E] | None:
+    def fire_reference(self, source: S, event: E, ctx: C) -> Row[S, E, C] | None:
         """:meth:`fire` through ``transitions``: set the state, trigger the event, read the row that fired."""
         ref = _reference(self)
         ref.model.fired = None
@@ -108,14 +108,14 @@ class Machine(Generic[S, E]):
             if type(e).__name__ == "MachineError":
                 return None
             raise
-        fired: Row[S, E] | None = ref.model.fired
+        fired: Row[S, E, C] | None = ref.model.fired
         if fired is not None and ref.model.state != fired.target.name:
             raise AssertionError(f"transitions moved to {ref.model.state}, the row says {fired.target.name}")
         return fired
 
 
 @dataclass(frozen=True)
-class CountingMachine(Machine[S, E]):
+class CountingMachine(Machine[S, E, C]):
     """The same table, counting in ``hits`` how often each row fires (by its index in ``rows``).
 
     Build it with :meth:`Machine.counting`; row coverage wraps a model's tables in it.
@@ -124,13 +124,13 @@ class CountingMachine(Machine[S, E]):
     hits: Counter[int] = field(default_factory=Counter, repr=False)
     index: dict[int, int] = field(default_factory=dict, repr=False)  # id(row) -> its position
 
-    def fire(self, source: S, event: E, ctx: Ctx) -> Row[S, E] | None:
+    def fire(self, source: S, event: E, ctx: C) -> Row[S, E, C] | None:
         row = Machine.fire(self, source, event, ctx)
         if row is not None:
             self.hits[self.index[id(row)]] += 1
         return row
 
-    def fire_reference(self, source: S, event: E, ctx: Ctx) -> Row[S, E] | None:
+    def fire_reference(self, source: S, event: E, ctx: C) -> Row[S, E, C] | None:
         row = Machine.fire_reference(self, source, event, ctx)
         if row is not None:
             self.hits[self.index[id(row)]] += 1
@@ -141,8 +141,8 @@ class _RefModel:
     """The single model object the reference ``transitions.Machine`` drives."""
 
     def __init__(self) -> None:
-        self.ctx: Ctx = None
-        self.fired: Row[Any, Any] | None = None
+        self.ctx: Any = None
+        self.fired: Row[Any, Any, Any] | None = None
         self.state: str = ""
 
 
@@ -155,15 +155,15 @@ class _Reference:
 _REFERENCES: dict[str, _Reference] = {}
 
 
-def _build_transitions(m: Machine[Any, Any], model: object | None = None) -> TransitionsMachine:
+def _build_transitions(m: Machine[Any, Any, Any], model: object | None = None) -> TransitionsMachine:
     transitions: list[dict[str, Any]] = []
     for row in m.rows:
 
-        def condition(event_data: Any, _row: Row[Any, Any] = row) -> bool:
+        def condition(event_data: Any, _row: Row[Any, Any, Any] = row) -> bool:
             model_ctx = event_data.model.ctx if hasattr(event_data.model, "ctx") else None
             return _row.guard is None or bool(_row.guard(model_ctx))
 
-        def record(event_data: Any, _row: Row[Any, Any] = row) -> None:
+        def record(event_data: Any, _row: Row[Any, Any, Any] = row) -> None:
             if hasattr(event_data.model, "fired"):
                 event_data.model.fired = _row
 
@@ -191,7 +191,7 @@ def _build_transitions(m: Machine[Any, Any], model: object | None = None) -> Tra
     )
 
 
-def _reference(m: Machine[Any, Any]) -> _Reference:
+def _reference(m: Machine[Any, Any, Any]) -> _Reference:
     ref = _REFERENCES.get(m.name)
     if ref is None:
         model = _RefModel()
@@ -206,7 +206,7 @@ def _check(
     events: Iterable[E],
     initial: S,
     finals: frozenset[S],
-    rows: tuple[Row[S, E], ...],
+    rows: tuple[Row[S, E, C], ...],
     ignored: Mapping[tuple[S, E], str],
     forbidden: Mapping[tuple[S, E], str],
 ) -> list[str]:
@@ -273,11 +273,11 @@ def define(
     events: type[E],
     initial: S,
     finals: Iterable[S],
-    rows: Iterable[Row[S, E]],
+    rows: Iterable[Row[S, E, C]],
     ignored: Mapping[tuple[S, E], str] | None = None,
     forbidden: Mapping[tuple[S, E], str] | None = None,
     doc: str = "",
-) -> Machine[S, E]:
+) -> Machine[S, E, C]:
     """Check a table (see the module docstring) and compile it; raises :class:`TableError`."""
     rows_t = tuple(rows)
     ignored = dict(ignored or {})
@@ -286,7 +286,7 @@ def define(
     problems = _check(name, states, list(events), initial, finals_f, rows_t, ignored, forbidden)
     if problems:
         raise TableError("\n".join(problems))
-    compiled: dict[tuple[S, E], list[Row[S, E]]] = defaultdict(list)
+    compiled: dict[tuple[S, E], list[Row[S, E, C]]] = defaultdict(list)
     for row in rows_t:
         compiled[(row.source, row.event)].append(row)
     return Machine(

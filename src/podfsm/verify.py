@@ -201,13 +201,13 @@ def counting(model: Model, stats: Stats) -> Model:
     (keyed by the table's name without a mutant's suffix): row coverage is a model value too."""
     tables = {}
     for name in ("container", "pod"):
-        table: Machine[Any, Any] = getattr(model, name)
+        table: Machine[Any, Any, Any] = getattr(model, name)
         hits = stats.rows.setdefault(table.name.split("[")[0], Counter())
         tables[name] = table.counting(hits)
     return model.replace(**tables)
 
 
-def _row_text(row: Row[Any, Any]) -> str:
+def _row_text(row: Row[Any, Any, Any]) -> str:
     guard = f" [{row.guard_name}]" if row.guard_name else ""
     return f"{row.event.name} {row.source.name} -> {row.target.name}{guard}"
 
@@ -219,7 +219,7 @@ def unreached_rows(stats: Stats, profile: str = "fast", model: Model = DEFAULT) 
     reached_cstates = {c for _, cs in stats.abstract_states for c in cs}
     reached_stages = {stage for stage, _ in stats.abstract_states}
     out = []
-    tables: list[tuple[Machine[Any, Any], set[Any]]] = [
+    tables: list[tuple[Machine[Any, Any, Any], set[Any]]] = [
         (model.container, reached_cstates),
         (model.pod, reached_stages),
     ]
