@@ -194,3 +194,18 @@ def test_every_mutant_is_a_model() -> None:
     """Each registered mutant yields a Model built from DEFAULT."""
     for m in mutants.MUTANTS.values():
         assert isinstance(m.model, Model) and m.model is not DEFAULT
+
+
+def test_no_module_reaches_into_another_modules_private_names() -> None:
+    """``from podfsm.x import _name`` appears nowhere in src/: each layer uses the public functions of
+    the one below (the engine reads getPhase through podfsm.oracle.count_phase / decide_phase)."""
+    found = []
+    for path in (ROOT / "src" / "podfsm").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("podfsm"):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                if private:
+                    found.append(
+                        f"{path.relative_to(ROOT)}:{node.lineno}: from {node.module} import {private}"
+                    )
+    assert not found, "\n".join(found)

@@ -592,3 +592,43 @@ def test_kubectl_columns_unreadable_now_raises(now: Any) -> None:
     for pod in (_GOOD, _broken("status.containerStatuses[0].restartCount", 0)):
         with pytest.raises(ManifestError, match=r"^now: not an RFC 3339 time"):
             kubectl_columns(pod, now=now)
+
+
+# ---------------------------------------------------------------------------------------------
+# getPhase's typed projection, shared by the oracle and the model
+# ---------------------------------------------------------------------------------------------
+
+
+def test_count_phase_reads_the_typed_projection_row_by_row() -> None:
+    """count_phase on ContainerFacts: a running unstarted sidecar is pending, a failed init
+    container counts as failed_init, a restarting regular container counts as stopped."""
+    from podfsm.oracle import ContainerFacts, PhaseCounts, count_phase, decide_phase
+
+    facts = [
+        ContainerFacts("sidecar", "running", started=False),
+        ContainerFacts("init", "waiting", last_exit=1),
+        ContainerFacts("regular", "waiting", last_exit=0),
+        ContainerFacts("regular", ""),
+    ]
+    assert count_phase(facts) == PhaseCounts(
+        pending_restartable_init=1, failed_init=1, running=1, stopped=1, unknown=1
+    )
+    assert decide_phase(count_phase(facts), "Never", False, False) == "Failed"
+    assert decide_phase(count_phase(facts[2:3]), "Always", False, True) == "Running"
+
+
+def test_pod_phase_is_count_phase_of_the_objects_facts() -> None:
+    """pod_phase on an object agrees with the typed projection of the same statuses."""
+    from podfsm.oracle import ContainerFacts, count_phase, decide_phase
+
+    pod = {
+        "spec": {"restartPolicy": "OnFailure", "containers": [{"name": "a"}, {"name": "b"}]},
+        "status": {
+            "containerStatuses": [
+                {"name": "a", "state": {"terminated": {"exitCode": 0}}},
+                {"name": "b", "state": {"terminated": {"exitCode": 2}}},
+            ]
+        },
+    }
+    facts = [ContainerFacts("regular", "terminated", 0), ContainerFacts("regular", "terminated", 2)]
+    assert pod_phase(pod) == decide_phase(count_phase(facts), "OnFailure", False, True) == "Running"

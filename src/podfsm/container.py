@@ -30,7 +30,15 @@ from podfsm.records import ContainerKind, Ctr, Ctx, Term
 from podfsm.records import CState as S
 from podfsm.table import Machine, Row, define
 
-__all__ = ["CONTAINER", "CEvent", "KillOrder", "next_backoff", "restart_permitted", "restart_rule"]
+__all__ = [
+    "CONTAINER",
+    "CEvent",
+    "KillOrder",
+    "fire_probes",
+    "next_backoff",
+    "restart_permitted",
+    "restart_rule",
+]
 
 
 class CEvent(IntEnum):
@@ -169,7 +177,7 @@ def next_backoff(ctx: Ctx) -> Ctr:
     return c._replace(backoff=period, backoff_at=ctx.t)
 
 
-def _probes(ctx: Ctx, event: PrEvent) -> tuple[Prb, ...]:
+def fire_probes(ctx: Ctx, event: PrEvent) -> tuple[Prb, ...]:
     """Fire ``event`` on every probe worker of the container (the probe machine's own table)."""
     out = []
     fire = ctx.model.fire_probe
@@ -263,7 +271,7 @@ def started(ctx: Ctx, target: S) -> Ctr:
         c = c._replace(last=c.term, term=None, restarts=c.restarts + 1)
     if target is S.RUNNING and c.probes:
         ctx.c = c
-        c = c._replace(probes=_probes(ctx, PrEvent.START))
+        c = c._replace(probes=fire_probes(ctx, PrEvent.START))
     # The sync that started it succeeded: the reason cache is cleared, and so is what the status shows.
     return c._replace(
         state=target, started_at=ctx.t, err="", err_msg="", shown="", shown_msg="", due=-1, ever_started=True
@@ -302,13 +310,13 @@ def exited(ctx: Ctx, target: S) -> Ctr:
     c = ctx.c
     ev = ctx.ev
     term = Term(ev.exit_code, ev.effective_reason, ev.message, c.started_at, ctx.t)
-    probes = _probes(ctx, PrEvent.STOP) if c.probes else c.probes
+    probes = fire_probes(ctx, PrEvent.STOP) if c.probes else c.probes
     return c._replace(state=target, term=term, started_at=-1, due=-1, probes=probes)
 
 
 def post_start_done(ctx: Ctx, target: S) -> Ctr:
     c = ctx.c
-    return c._replace(state=target, probes=_probes(ctx, PrEvent.START) if c.probes else c.probes)
+    return c._replace(state=target, probes=fire_probes(ctx, PrEvent.START) if c.probes else c.probes)
 
 
 def post_start_failed(ctx: Ctx, target: S) -> Ctr:
@@ -372,7 +380,7 @@ def kill(ctx: Ctx, target: S) -> Ctr:
 
 def sigkill(ctx: Ctx, target: S) -> Ctr:
     c = ctx.c
-    probes = _probes(ctx, PrEvent.STOP) if c.probes else c.probes
+    probes = fire_probes(ctx, PrEvent.STOP) if c.probes else c.probes
     return c._replace(
         state=target, term=Term(137, "Error", "", c.started_at, ctx.t), started_at=-1, due=-1, probes=probes
     )

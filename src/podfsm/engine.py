@@ -33,7 +33,7 @@ from typing import Any, Final
 
 from podfsm.api import Pod, apply_defaults
 from podfsm.config import CLOCK_END_RULE, Config
-from podfsm.container import CEvent, KillOrder, _probes
+from podfsm.container import CEvent, KillOrder, fire_probes
 from podfsm.enums import PodPhase, PullPolicy, RestartPolicy
 from podfsm.errors import IllegalTransition
 from podfsm.events import (
@@ -480,7 +480,7 @@ def step(plan: PodPlan, s: PodState, ev: Event, *, out: list[KEvent] | None = No
         if s.deletion_at >= 0 and new.probes and new.state is S.RUNNING:
             # doProbe: on a deleted pod liveness and startup stop, also for a start that completes now
             pctx = Ctx(plan, plan.containers[idx], new, s.t, None, s.images, None)
-            new = new._replace(probes=_probes(pctx, PrEvent.POD_DELETED))
+            new = new._replace(probes=fire_probes(pctx, PrEvent.POD_DELETED))
         ctrs = s.ctrs[:idx] + (new,) + s.ctrs[idx + 1 :]
         images = s.images | {plan.containers[idx].image} if cev is CEvent.IMAGE_PULLED else s.images
         return _settle(plan, s._replace(ctrs=ctrs, images=images, codes=codes_of(plan, ctrs, s)), out)
@@ -629,7 +629,7 @@ def _delete(
     for cp, c in zip(plan.containers, s.ctrs, strict=True):
         if c.probes:  # doProbe: liveness and startup stop on deletion, readiness keeps probing
             ctx = Ctx(plan, cp, c, s.t, None, s.images, None)
-            c = c._replace(probes=_probes(ctx, PrEvent.POD_DELETED))
+            c = c._replace(probes=fire_probes(ctx, PrEvent.POD_DELETED))
         if c.state is S.PRE_STOP and c.due > end:
             c = c._replace(due=end)
         elif c.state is S.STOPPING and c.due > max(end, s.t + floor):

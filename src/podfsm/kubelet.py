@@ -21,7 +21,7 @@ from typing import Any, Final, Protocol
 
 from podfsm.container import CEvent, KillOrder
 from podfsm.enums import PodPhase, RestartPolicy
-from podfsm.oracle import _count_phase, _decide_phase
+from podfsm.oracle import ContainerFacts, count_phase, decide_phase
 from podfsm.pod import PEvent
 from podfsm.probe import ProbeKind, Result
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, PodPlan, PodState, Term, View
@@ -148,6 +148,11 @@ def _init_ready(cp: ContainerPlan, term: Term | None) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 _PHASE_CACHE: dict[tuple[Any, ...], PodPhase] = {}
+_ROLE: Final = {
+    ContainerKind.INIT: "init",
+    ContainerKind.SIDECAR: "sidecar",
+    ContainerKind.REGULAR: "regular",
+}
 
 
 def _kind_code(v: View) -> tuple[str, int, int, bool]:
@@ -159,45 +164,25 @@ def _kind_code(v: View) -> tuple[str, int, int, bool]:
     return ("terminated", v.term.exit_code, -1, False)
 
 
-def _status_from_code(name: str, code: tuple[str, int, int, bool]) -> dict[str, Any]:
-    kind, exit_code, last_exit, started = code
-    status: dict[str, Any] = {"name": name, "started": started}
-    if kind == "terminated":
-        status["state"] = {"terminated": {"exitCode": exit_code}}
-    else:
-        status["state"] = {kind: {}}
-    if last_exit >= 0:
-        status["lastState"] = {"terminated": {"exitCode": last_exit}}
-    return status
-
-
 def phase_of(plan: PodPlan, codes: tuple[tuple[str, int, int, bool], ...], *, terminal: bool) -> PodPhase:
-    """``getPhase`` over the containers' codes (:func:`_kind_code` of their views), through the
-    oracle's own counting and decision code, memoized on the few facts it reads."""
+    """``getPhase`` over the containers' codes (:func:`_kind_code` of their views): the oracle's
+    typed projection (:class:`~podfsm.oracle.ContainerFacts`), counting and decision, the same
+    code that reads a v1 object, memoized on the few facts it reads."""
     key = (plan.restart_policy, plan.kinds, codes, terminal)
     phase = _PHASE_CACHE.get(key)
     if phase is None:
-        spec = {
-            "initContainers": [
-                {"name": cp.name, **({"restartPolicy": "Always"} if cp.kind is ContainerKind.SIDECAR else {})}
-                for cp in plan.containers
-                if cp.kind is not ContainerKind.REGULAR
-            ],
-            "containers": [{"name": cp.name} for cp in plan.containers if cp.kind is ContainerKind.REGULAR],
-        }
-        by_name = {
-            cp.name: _status_from_code(cp.name, code) for cp, code in zip(plan.containers, codes, strict=True)
-        }
+        facts = [
+            ContainerFacts(_ROLE[kind], code[0], code[1], None if code[2] < 0 else code[2], code[3])
+            for kind, code in zip(plan.kinds, codes, strict=True)
+        ]
         # podHasInitialized = HasAnyActiveRegularContainerStarted: an instance of a regular container
         # exists in the runtime (running, exited, or exited before: its last termination), which
         # is what the oracle reads off the object (oracle._regular_instance_exists).
         initialized = any(
-            code[0] in ("running", "terminated") or code[2] >= 0
-            for cp, code in zip(plan.containers, codes, strict=True)
-            if cp.kind is ContainerKind.REGULAR
+            f.role == "regular" and (f.state in ("running", "terminated") or f.last_exit is not None)
+            for f in facts
         )
-        counts = _count_phase(spec, by_name)
-        phase = _decide_phase(counts, plan.restart_policy, terminal, initialized, False)
+        phase = decide_phase(count_phase(facts), plan.restart_policy, terminal, initialized)
         if len(_PHASE_CACHE) > 200_000:
             _PHASE_CACHE.clear()
         _PHASE_CACHE[key] = phase

@@ -12,7 +12,7 @@ as podfsm's pydantic :class:`podfsm.Pod`, and answers exactly as the Kubernetes 
 =====================  ============================================================================
 
 Each upstream function first *projects* the statuses into a few counters and then *decides*;
-podfsm keeps that split visible: a ``_PhaseCounts`` record, then the decision rows of
+podfsm keeps that split visible: a :class:`PhaseCounts` record, then the decision rows of
 ``getPhase`` in order. The rules are restated in ../shared/k8s-semantics.md §2.2, §3.4, §7 and §8.
 
 Deliberately not modelled: the alpha gates ``ContainerRestartRules`` and
@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, NoReturn
 
 from podfsm.enums import PodPhase
 from podfsm.errors import ManifestError, UnknownContainer
@@ -52,7 +52,11 @@ if TYPE_CHECKING:
 __all__ = [
     "Columns",
     "Condition",
+    "ContainerFacts",
+    "PhaseCounts",
     "UnknownContainer",
+    "count_phase",
+    "decide_phase",
     "human_duration",
     "kubectl_columns",
     "pod_conditions",
@@ -324,12 +328,12 @@ def _regular_instance_exists(spec: Mapping[str, Any], by_name: Mapping[str, Mapp
     reboot) would differ, and the object cannot tell that: pass ``pod_has_initialized`` then.
     """
     for c in spec.get("containers") or ():
-        cs = by_name.get(c.get("name", ""))  # names: checked by _count_phase, which pod_phase calls next
+        cs = by_name.get(c.get("name", ""))  # names: checked by _facts, which pod_phase calls next
         if cs is not None:
             state = cs.get("state") or _empty(cs.get("state"))
             if state.get("running") is not None or state.get("terminated") is not None:
                 return True
-            if (cs.get("lastState") or _EMPTY).get("terminated") is not None:  # checked by _count_phase
+            if (cs.get("lastState") or _EMPTY).get("terminated") is not None:  # checked by _facts
                 return True
     return False
 
@@ -346,7 +350,7 @@ def _is_static_pod(metadata: Mapping[str, Any]) -> bool:
 
 
 @dataclass(slots=True)
-class _PhaseCounts:
+class PhaseCounts:
     """The counters ``getPhase`` projects the container statuses into (kubelet_pods.go)."""
 
     pending_regular_init: int = 0
@@ -359,85 +363,109 @@ class _PhaseCounts:
     unknown: int = 0
 
 
-def _count_phase(spec: Mapping[str, Any], by_name: Mapping[str, Mapping[str, Any]]) -> _PhaseCounts:
-    """Project the statuses into :class:`_PhaseCounts`, row by row as in k8s-semantics.md §2.2."""
-    n = _PhaseCounts()
-    for container in spec.get("initContainers") or ():
-        name = container.get("name", "")
-        cs = by_name.get(name)
-        if cs is None and type(name) is not str:
-            _missing(name)
-        if container.get("restartPolicy") == "Always":  # _is_sidecar, inline: the hot path
-            if cs is None:
+class ContainerFacts(NamedTuple):
+    """What ``getPhase`` reads of one container: the typed projection the oracle makes of a v1
+    status and the model makes of a container's state (one counting, :func:`count_phase`).
+
+    ``role``: ``"init"``, ``"sidecar"`` (an init container with ``restartPolicy: Always``) or
+    ``"regular"``. ``state``: ``"waiting"``, ``"running"``, ``"terminated"``, ``"unknown"`` (an
+    empty state: the runtime's Unknown) or ``""`` (no status for the container).
+    """
+
+    role: str
+    state: str
+    exit_code: int = 0  # state.terminated.exitCode
+    last_exit: int | None = None  # lastState.terminated.exitCode; None: no last termination
+    started: bool = False
+
+
+Facts = tuple[str, str, int, int | None, bool]  # a ContainerFacts, or the plain tuple of its fields
+
+
+def count_phase(facts: Iterable[Facts]) -> PhaseCounts:
+    """Project the containers into :class:`PhaseCounts`, row by row as in k8s-semantics.md §2.2."""
+    n = PhaseCounts()
+    for role, state, exit_code, last_exit, started in facts:
+        if role == "sidecar":
+            if state == "":
                 n.unknown += 1
-                continue
-            state = cs.get("state") or _empty(cs.get("state"))
-            if state.get("running") is not None:
+            elif state == "running":
                 n.running += 1
-                if not cs.get("started"):
+                if not started:
                     n.pending_restartable_init += 1
-            elif state.get("terminated") is not None:
-                pass  # a stopped sidecar neither blocks nor decides the phase
-            elif state.get("waiting") is not None:
-                if _last_terminated(cs) is None:
+            elif state == "waiting":
+                if last_exit is None:
                     n.pending_restartable_init += 1
                     n.waiting += 1
-            else:
+            elif state == "unknown":
                 n.pending_restartable_init += 1
                 n.unknown += 1
-            continue
-        # regular init container
-        if cs is None:
-            n.pending_regular_init += 1
-            continue
-        state = cs.get("state") or _empty(cs.get("state"))
-        if state.get("running") is not None:
-            n.pending_regular_init += 1
-        elif (term := state.get("terminated")) is not None:
-            code = term.get("exitCode", 0)
-            if code != 0:
-                if type(code) is not int:
-                    raise TypeError("exitCode: expected an integer")  # explained by _malformed
-                n.failed_init += 1
-        elif state.get("waiting") is not None:
-            last = _last_terminated(cs)
-            if last is not None:
-                if _code(last) != 0:
+            # terminated: a stopped sidecar neither blocks nor decides the phase
+        elif role == "init":
+            if state == "terminated":
+                if exit_code != 0:
                     n.failed_init += 1
-            else:
+            elif state == "waiting" and last_exit is not None:
+                if last_exit != 0:
+                    n.failed_init += 1
+            else:  # no status, running, waiting to start, unknown
                 n.pending_regular_init += 1
-        else:
-            n.pending_regular_init += 1
-    for container in spec.get("containers") or ():
-        name = container.get("name", "")
-        cs = by_name.get(name)
-        if cs is None:
-            if type(name) is not str:
-                _missing(name)
-            n.unknown += 1
-            continue
-        state = cs.get("state") or _empty(cs.get("state"))
-        if state.get("running") is not None:
+        elif state == "running":
             n.running += 1
-        elif (term := state.get("terminated")) is not None:
+        elif state == "terminated":
             n.stopped += 1
-            code = term.get("exitCode", 0)
-            if code == 0:
+            if exit_code == 0:
                 n.succeeded += 1
-            elif type(code) is not int:
-                raise TypeError("exitCode: expected an integer")  # explained by _malformed
-        elif state.get("waiting") is not None:
-            if _last_terminated(cs) is not None:
+        elif state == "waiting":
+            if last_exit is not None:
                 n.stopped += 1  # restarting: counted as stopped, never as succeeded
             else:
                 n.waiting += 1
-        else:
+        else:  # no status, or unknown
             n.unknown += 1
     return n
 
 
-def _decide_phase(
-    n: _PhaseCounts, restart_policy: str, pod_is_terminal: bool, pod_has_initialized: bool, static: bool
+def _facts(spec: Mapping[str, Any], by_name: Mapping[str, Mapping[str, Any]]) -> list[Facts]:
+    """The :class:`ContainerFacts` of every container of ``spec`` from its v1 status (``by_name``),
+    as plain tuples (the hot path); a malformed status raises (explained by :func:`_malformed`)."""
+    out: list[Facts] = []
+    add = out.append
+    for role, containers in (
+        ("init", spec.get("initContainers") or ()),
+        ("regular", spec.get("containers") or ()),
+    ):
+        for container in containers:
+            name = container.get("name", "")
+            here = "sidecar" if role == "init" and container.get("restartPolicy") == "Always" else role
+            cs = by_name.get(name)
+            if cs is None:
+                if type(name) is not str:
+                    _missing(name)
+                add((here, "", 0, None, False))
+                continue
+            state = cs.get("state") or _empty(cs.get("state"))
+            if state.get("running") is not None:
+                add((here, "running", 0, None, bool(cs.get("started"))))
+            elif (term := state.get("terminated")) is not None:
+                code = term.get("exitCode", 0)
+                if code != 0 and type(code) is not int:
+                    raise TypeError("exitCode: expected an integer")  # explained by _malformed
+                add((here, "terminated", code, None, False))
+            elif state.get("waiting") is not None:
+                last = _last_terminated(cs)
+                add((here, "waiting", 0, None if last is None else _code(last), False))
+            else:
+                add((here, "unknown", 0, None, False))
+    return out
+
+
+def decide_phase(
+    n: PhaseCounts,
+    restart_policy: str,
+    pod_is_terminal: bool,
+    pod_has_initialized: bool,
+    static: bool = False,
 ) -> PodPhase:
     """The ``switch`` of ``getPhase``: its cases in order, each with the upstream comment's meaning."""
     # 1. An init container failed and the pod may not restart it.
@@ -498,8 +526,8 @@ def pod_phase(
         by_name = _statuses_by_name(status)
         if pod_has_initialized is None:
             pod_has_initialized = _regular_instance_exists(spec, by_name)
-        counts = _count_phase(spec, by_name)
-        return _decide_phase(
+        counts = count_phase(_facts(spec, by_name))
+        return decide_phase(
             counts, _restart_policy(spec), pod_is_terminal, pod_has_initialized, _is_static_pod(metadata)
         )
     except _UNREADABLE as e:

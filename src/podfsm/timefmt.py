@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 __all__ = ["is_rfc3339", "parse_time"]
 
@@ -18,28 +19,35 @@ def is_rfc3339(text: str) -> bool:
     space for ``T``, or a missing offset are refused. So is a time Python cannot hold in UTC
     (year 1 with a positive offset, year 9999 with a negative one).
     """
+    return _parse_text(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> datetime | None:
+    """``text`` as an aware datetime, or None when it is not RFC 3339 (memoized: a status repeats
+    the same few times, and ``--now`` is read once per pod)."""
     match = _RFC3339.fullmatch(text)
     if match is None:
-        return False
+        return None
     hour, minute, second, tz_hour, tz_minute = (int(g or 0) for g in match.groups())
     if hour > 23 or minute > 59 or second > 59 or tz_hour > 23 or tz_minute > 59:
-        return False
+        return None
     try:
-        datetime.fromisoformat(text).astimezone(UTC)
+        t = datetime.fromisoformat(text)
+        t.astimezone(UTC)
     except (ValueError, OverflowError):
-        return False
-    return True
+        return None
+    return t
 
 
 def parse_time(value: str | datetime) -> datetime:
     """An RFC 3339 timestamp (:func:`is_rfc3339`) as an aware datetime; a naive datetime is taken as
     UTC. Anything else, a date alone included, raises ``ValueError`` (``TypeError`` for a non-string)."""
     if isinstance(value, datetime):
-        t = value
-    elif not isinstance(value, str):
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if not isinstance(value, str):
         raise TypeError(f"not a time: {type(value).__name__}")
-    elif not is_rfc3339(value):
+    t = _parse_text(value)
+    if t is None:
         raise ValueError(f"not an RFC 3339 date-time: {value!r}")
-    else:
-        t = datetime.fromisoformat(value)
-    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+    return t
