@@ -72,21 +72,22 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
 
         return _run_script(args, out, script, lines, name, apply, lambda: sim.history)
     # Several pods on one node, or node events (podfsm.cluster): a row per pod each event affected.
-    try:
-        cluster = ClusterSimulator(loaded)
-    except ManifestError as e:
-        raise ManifestError(f"{args.pod_file}: {e}") from None
-    names = cluster.plan.names
-    if len(names) > 1:
+    # The script is checked against the file before any pod is compiled (a List can be large).
+    if len(loaded) > 1:
         for number, _, event in script:
             if isinstance(event, PodEvent) and event.pod is None:
+                names = [lp.pod.metadata.name or "" for lp in loaded]
                 raise ManifestError(
                     f"{name}: step {number}: pod: required when {args.pod_file} holds several pods "
                     f"({listing(names)})"
                 )
         if args.timeline:
-            _error(f"podfsm: error: --timeline draws one pod; {args.pod_file} holds {len(names)}")
+            _error(f"podfsm: error: --timeline draws one pod; {args.pod_file} holds {len(loaded)}")
             return 2
+    try:
+        cluster = ClusterSimulator(loaded)
+    except ManifestError as e:
+        raise ManifestError(f"{args.pod_file}: {e}") from None
     with_node = any(isinstance(e, NodeEvent) for _, _, e in script)
 
     def apply_cluster(event: Event) -> tuple[Sequence[Step], dict[str, Any]]:
@@ -98,7 +99,7 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
         )
         return result.steps, extra
 
-    return _run_script(args, out, script, lines, name, apply_cluster, lambda: cluster.pod_history(names[0]))
+    return _run_script(args, out, script, lines, name, apply_cluster, lambda: cluster.pod_history(cluster.plan.names[0]))
 
 
 def _run_script(
