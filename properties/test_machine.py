@@ -1,4 +1,5 @@
-"""The rule-based machine over the composed model (podfsm.verify.make_machine): readable reproducers."""
+"""The rule-based machine over the composed model (:class:`podfsm.lifecycle_machine.PodLifecycleMachine`):
+one rule per event kind, one invariant judging the run with the registry; readable reproducers."""
 
 from __future__ import annotations
 

@@ -58,7 +58,13 @@ STAND_INS = {
 # Function-level imports are for heavy dependencies loaded where they are used (import podfsm
 # stays light) and nothing else.
 LAZY_OK = ("hypothesis", "graphviz", "transitions", "pygraphviz", "pydantic", "yaml", "importlib")
-LAZY_PODFSM_OK = {"podfsm.api", "podfsm.loader", "podfsm.strategies", "podfsm.explorer"}
+LAZY_PODFSM_OK = {
+    "podfsm.api",
+    "podfsm.loader",
+    "podfsm.strategies",
+    "podfsm.explorer",
+    "podfsm.lifecycle_machine",
+}
 
 
 def _podfsm_module_names(tree: ast.Module) -> dict[str, str]:

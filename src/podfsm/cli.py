@@ -99,7 +99,9 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
         )
         return result.steps, extra
 
-    return _run_script(args, out, script, lines, name, apply_cluster, lambda: cluster.pod_history(cluster.plan.names[0]))
+    return _run_script(
+        args, out, script, lines, name, apply_cluster, lambda: cluster.pod_history(cluster.plan.names[0])
+    )
 
 
 def _run_script(

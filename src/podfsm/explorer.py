@@ -66,7 +66,7 @@ from typing import Any, Final
 
 from podfsm.engine import PodState, enabled_events, initial, step
 from podfsm.events import Event, event_to_dict
-from podfsm.invariants import Kind, Obs, Property, PropertyViolation, observe, properties
+from podfsm.invariants import Judge, Obs, Property, PropertyViolation, observe, properties
 from podfsm.pod import PStage
 from podfsm.records import PodPlan
 from podfsm.snapshot import pod_json
@@ -269,15 +269,12 @@ def explore(
     """
     pod_manifest = manifest if manifest is not None else plan.raw
     chosen = list(properties() if props is None else props)
-    state_props = [p for p in chosen if p.kind is Kind.ALWAYS] if check else []
-    step_props = [p for p in chosen if p.kind is Kind.ALWAYS_STEP] if check else []
-    ev_props = [p for p in chosen if p.kind is Kind.EVENTUALLY] if check else []
-    some_props = [p for p in chosen if p.kind is Kind.SOMETIMES] if check else []
+    judge = Judge(chosen if check else ())
     horizon = default_horizon(plan) if horizon is None else horizon
-    result = ExploreResult(checks={p.name: 0 for p in chosen} if check else {})
-    for p in some_props:
+    result = ExploreResult(checks=judge.checks)
+    for p in judge.sometimes:
         result.sometimes[p.name] = False if p.applies(plan, max_restarts) else None
-    pending_some = [p for p in some_props if result.sometimes[p.name] is False]
+    pending_some = [p for p in judge.sometimes if result.sometimes[p.name] is False]
     started = time.perf_counter()
 
     parents: list[int] = [0]
@@ -298,35 +295,18 @@ def explore(
         removed = s.stage is PStage.REMOVED
         graph.add_state(idx, pod, t=s.t, stage=s.stage.name, removed=removed, final=removed or not n_enabled)
 
-    def monitors(o: Obs, hot: int) -> int:
-        for bit, p in enumerate(ev_props):
-            mask = 1 << bit
-            if (hot & mask or p.armed(o)) and not p.holds_state(o):
-                hot |= mask
-            else:
-                hot &= ~mask
-        return hot
-
     def check_state(o: Obs, idx: int, hot: int) -> bool:
-        """State checks on a newly stored state; False when one fails."""
-        for p in state_props:
-            result.checks[p.name] += 1
-            if not p.holds_state(o):
-                fail(p, f"state at depth {_depth(idx)} (t={o.t}s, phase {o.phase})", idx)
-                return False
-        for p in list(pending_some):
-            result.checks[p.name] += 1
-            if p.holds_state(o):
-                result.sometimes[p.name] = True
-                pending_some.remove(p)
-        if hot and o.quiescent:
-            for bit, p in enumerate(ev_props):
-                if hot & (1 << bit):
-                    result.checks[p.name] += 1
-                    fail(
-                        p, f"quiescent state at depth {_depth(idx)} reached without the goal (t={o.t}s)", idx
-                    )
-                    return False
+        """State checks on a newly stored state (the judge's); False when one fails."""
+        bad = judge.state_failure(o)
+        if bad is not None:
+            fail(bad, f"state at depth {_depth(idx)} (t={o.t}s, phase {o.phase})", idx)
+            return False
+        for p in judge.witnessed(o, pending_some):
+            result.sometimes[p.name] = True
+        bad = judge.unmet(o, hot)
+        if bad is not None:
+            fail(bad, f"quiescent state at depth {_depth(idx)} reached without the goal (t={o.t}s)", idx)
+            return False
         return True
 
     depths: list[int] = [0]
@@ -341,7 +321,7 @@ def explore(
     if graph is not None:
         record(0, s0, o0, len(enabled0))
     if o0 is not None:
-        hot0 = monitors(o0, 0)
+        hot0 = judge.monitors(o0, 0)
         if not check_state(o0, 0, hot0):
             result.seconds = time.perf_counter() - started
             result.states = 1
@@ -372,19 +352,16 @@ def explore(
             if s.stage is PStage.REMOVED:
                 result.removed += 1
                 continue  # the object is gone from the API: nothing after it is observable
-            parent_obs = observe(plan, s, None, evs) if step_props or ev_props else None
+            parent_obs = observe(plan, s, None, evs) if judge.step or judge.eventually else None
             for ev in evs:
                 child = step(plan, s, ev)
                 result.transitions += 1
                 child_obs: Obs | None = None
                 if parent_obs is not None:
                     child_obs = Obs(plan, child, _pod_of(plan, child, parent_obs), None)
-                    for p in step_props:
-                        result.checks[p.name] += 1
-                        if not p.holds_step(parent_obs, ev, child_obs):
-                            fail(p, f"step {ev!r} at depth {depth + 1} (t={s.t}s → {child.t}s)", idx, ev)
-                            break
-                    if result.violation is not None:
+                    bad = judge.step_failure(parent_obs, ev, child_obs)
+                    if bad is not None:
+                        fail(bad, f"step {ev!r} at depth {depth + 1} (t={s.t}s → {child.t}s)", idx, ev)
                         break
                 if _max_restarts(child) > max_restarts:
                     result.cut_restarts += 1
@@ -413,7 +390,7 @@ def explore(
                     record(cidx, child, child_obs, len(child_evs))
                     graph.add_edge(idx, cidx, ev)
                 if child_obs is not None:
-                    child_hot = monitors(child_obs, hot)
+                    child_hot = judge.monitors(child_obs, hot)
                     if not check_state(child_obs, cidx, child_hot):
                         break
                 if on_state is not None:
@@ -432,7 +409,7 @@ def explore(
     if result.violation is None and check and result.complete:
         # Only a complete search shows that no reachable state satisfies a sometimes property; in
         # a bounded one it is not reached (ExploreResult.not_reached), which is no violation.
-        for p in some_props:
+        for p in judge.sometimes:
             if result.sometimes[p.name] is False:
                 result.violation = PropertyViolation.of(
                     p, "no reachable state satisfies it (the search was complete: no bound was hit)"

@@ -65,13 +65,12 @@ from podfsm.timefmt import parse_time
 __all__ = [
     "PENDING",
     "REGISTRY",
+    "Judge",
     "Kind",
     "Obs",
     "Pending",
     "Property",
     "PropertyViolation",
-    "failing_state",
-    "failing_step",
     "get",
     "observe",
     "properties",
@@ -477,20 +476,81 @@ class PropertyViolation(AssertionError):
 _VIOLATION_TYPES: dict[str, type[PropertyViolation]] = {}
 
 
-def failing_state(props: Iterable[Property], o: Obs) -> Property | None:
-    """The first state property (``always``) that fails in ``o``, or ``None``."""
-    for p in props:
-        if not p.check(o):
-            return p
-    return None
+class Judge:
+    """How a run of the model is judged against a set of properties: the one judge the explorer and
+    the Hypothesis suites share.
 
+    ``always`` properties are checked on every state and ``always-step`` ones on every step; each
+    ``eventually`` property has a monitor (a bit of ``hot``) that is armed by a state where its
+    trigger holds and cleared by a state where its goal holds, and a run that ends (no event
+    enabled) with a monitor still hot fails that property; ``sometimes`` properties are witnessed
+    by any state that satisfies them. ``checks`` counts every evaluation, per property.
+    """
 
-def failing_step(props: Iterable[Property], prev: Obs, event: Event, nxt: Obs) -> Property | None:
-    """The first step property (``always-step``) that fails on ``prev --event--> nxt``, or ``None``."""
-    for p in props:
-        if not p.check(prev, event, nxt):
-            return p
-    return None
+    __slots__ = ("always", "checks", "eventually", "sometimes", "step")
+
+    def __init__(self, props: Iterable[Property], checks: dict[str, int] | None = None) -> None:
+        """``checks``: where to count (a ``Counter`` shared by several runs); a fresh dict by default."""
+        chosen = list(props)
+        self.always = [p for p in chosen if p.kind is Kind.ALWAYS]
+        self.step = [p for p in chosen if p.kind is Kind.ALWAYS_STEP]
+        self.eventually = [p for p in chosen if p.kind is Kind.EVENTUALLY]
+        self.sometimes = [p for p in chosen if p.kind is Kind.SOMETIMES]
+        if checks is None:
+            checks = {p.name: 0 for p in chosen}
+        else:
+            for p in chosen:
+                checks.setdefault(p.name, 0)
+        self.checks = checks
+
+    def state_failure(self, o: Obs) -> Property | None:
+        """The first ``always`` property that fails in ``o``, or ``None``."""
+        checks = self.checks
+        for p in self.always:
+            checks[p.name] += 1
+            if not p.holds_state(o):
+                return p
+        return None
+
+    def step_failure(self, prev: Obs, event: Event, nxt: Obs) -> Property | None:
+        """The first ``always-step`` property that fails on ``prev --event--> nxt``, or ``None``."""
+        checks = self.checks
+        for p in self.step:
+            checks[p.name] += 1
+            if not p.holds_step(prev, event, nxt):
+                return p
+        return None
+
+    def monitors(self, o: Obs, hot: int) -> int:
+        """The ``eventually`` monitors after ``o``: bit ``i`` set while property ``i`` is owed its goal."""
+        for bit, p in enumerate(self.eventually):
+            mask = 1 << bit
+            if (hot & mask or p.armed(o)) and not p.holds_state(o):
+                hot |= mask
+            else:
+                hot &= ~mask
+        return hot
+
+    def unmet(self, o: Obs, hot: int) -> Property | None:
+        """The first ``eventually`` property still owed its goal when the run ends at ``o``
+        (quiescent), or ``None``."""
+        if not hot or not o.quiescent:
+            return None
+        for bit, p in enumerate(self.eventually):
+            if hot & (1 << bit):
+                self.checks[p.name] += 1
+                return p
+        return None
+
+    def witnessed(self, o: Obs, pending: list[Property]) -> list[Property]:
+        """The ``sometimes`` properties of ``pending`` that ``o`` satisfies (removed from ``pending``)."""
+        found = []
+        for p in list(pending):
+            self.checks[p.name] += 1
+            if p.holds_state(o):
+                found.append(p)
+                pending.remove(p)
+        return found
 
 
 # =============================================================================================

@@ -48,7 +48,7 @@ from podfsm.engine import PodState, compile_plan, initial, step
 from podfsm.errors import IllegalTransition
 from podfsm.events import Event, event_from_dict, event_to_dict
 from podfsm.explorer import MODELS, ExploreResult, ModelConfig, Progress, explore
-from podfsm.invariants import Kind, Obs, Property, PropertyViolation
+from podfsm.invariants import Judge, Kind, Obs, Property, PropertyViolation
 from podfsm.model import DEFAULT, Model
 from podfsm.pod import POD, PEvent, PStage
 from podfsm.records import CState, PodPlan
@@ -317,13 +317,14 @@ def attribute_for(model: Model) -> Attribute | None:
 
 
 class Checker:
-    """One run of the model under the registry's properties.
+    """One run of the model judged against the registry's properties (:class:`~podfsm.invariants.Judge`,
+    the explorer's judge too).
 
     :meth:`apply` steps the model and checks every ``always-step`` property on the step, every
     ``always`` property on the new state and advances the ``eventually`` monitors; it raises
     :class:`PropertyViolation` (with the reproducer attached) on the first failure that
     ``attribute`` accepts (``None``: every one; :func:`attribute_for` a mutant); the others are
-    recorded in ``stats.baseline_findings``.
+    recorded in ``stats.baseline_findings`` and their property is left out of the rest of the run.
     """
 
     def __init__(
@@ -335,26 +336,20 @@ class Checker:
         attribute: Attribute | None = None,
         check_now: bool = True,
     ) -> None:
-        chosen = list(invariants.properties() if props is None else props)
+        self.props = list(invariants.properties() if props is None else props)
         self.plan = plan
         self.pod = pod
         self.stats = stats
         self.attribute = attribute
-        self.state_props = [p for p in chosen if p.kind is Kind.ALWAYS]
-        self.step_props = [p for p in chosen if p.kind is Kind.ALWAYS_STEP]
-        self.ev_props = [p for p in chosen if p.kind is Kind.EVENTUALLY]
-        self.some_props = [p for p in chosen if p.kind is Kind.SOMETIMES]
-        self._state_names = [p.name for p in self.state_props + self.ev_props]
-        self._step_names = [p.name for p in self.step_props]
+        self.judge = Judge(self.props, stats.checks if stats is not None else None)
         self.events: list[Event] = []
         self.state = initial(plan)
         self.prev: Obs | None = None
         self.last_event: Event | None = None
         self.obs = invariants.observe(plan, self.state)
-        self.hot = [False] * len(self.ev_props)
+        self.hot = self.judge.monitors(self.obs, 0)
         self.ignored: set[str] = set()  # properties whose violation the baseline shares
         self._cands: list[Event] | None = None
-        self._update_monitors()
         if stats is not None:
             stats.saw(self.state)
         if check_now:
@@ -384,35 +379,29 @@ class Checker:
         self.state = nxt
         self._cands = None
         self.obs = Obs(self.plan, nxt, pod_json(self.plan, nxt, self.prev.pod), None)
-        self._update_monitors()
+        self.hot = self.judge.monitors(self.obs, self.hot)
         if self.stats is not None:
             self.stats.saw(nxt)
         if check and not self.prev.removed:  # after the object is gone there is nothing to observe
             self.check_all_step()
             self.check_all_state()
             if self.stats is not None:
-                for p in self.some_props:
-                    if p.name not in self.stats.sometimes:
-                        self.stats.checks[p.name] += 1
-                        if p.holds_state(self.obs):
-                            self.stats.sometimes.add(p.name)
-
-    def _update_monitors(self) -> None:
-        for i, p in enumerate(self.ev_props):
-            self.hot[i] = (self.hot[i] or p.armed(self.obs)) and not p.holds_state(self.obs)
+                pending = [p for p in self.judge.sometimes if p.name not in self.stats.sometimes]
+                self.stats.sometimes.update(p.name for p in self.judge.witnessed(self.obs, pending))
 
     # -- checks -------------------------------------------------------------------------------
 
     def violation(self, prop: Property, where: str) -> PropertyViolation | None:
-        """The violation of ``prop`` to report, or ``None`` when the unmutated model shares it
-        (recorded in ``stats.baseline_findings``; the property is then ignored for this run)."""
-        if prop.name in self.ignored:
-            return None
+        """The violation of ``prop`` to report, or ``None`` when the real model shares it (recorded
+        in ``stats.baseline_findings``; the judge then leaves the property out of this run)."""
         v = PropertyViolation.of(prop, where)
         script = [event_to_dict(e) for e in self.events]
         v.with_trace(self.pod, script, render_reproducer(self.pod, script))
         if self.attribute is not None and not self.attribute(v):
             self.ignored.add(prop.name)
+            was_hot = {p.name for bit, p in enumerate(self.judge.eventually) if self.hot & (1 << bit)}
+            self.judge = Judge([p for p in self.props if p.name not in self.ignored], self.judge.checks)
+            self.hot = sum(1 << bit for bit, p in enumerate(self.judge.eventually) if p.name in was_hot)
             if self.stats is not None and all(x.prop is not prop for x in self.stats.baseline_findings):
                 self.stats.baseline_findings.append(v)
             return None
@@ -421,62 +410,27 @@ class Checker:
     def where(self) -> str:
         return f"after step {len(self.events)} (t={self.state.t}s, phase {self.obs.phase}, STATUS {self.obs.columns.status})"
 
-    def find(self, prop: Property) -> PropertyViolation | None:
-        """The reportable violation of ``prop`` now (on the current state, the last step, or the
-        monitor of an ``eventually`` property), or ``None``."""
-        if self.stats is not None and (prop.kind is not Kind.ALWAYS_STEP or self.prev is not None):
-            self.stats.checks[prop.name] += 1
-        if prop.kind is Kind.ALWAYS:
-            return None if prop.check(self.obs) else self.violation(prop, self.where())
-        if prop.kind is Kind.ALWAYS_STEP:
-            if (
-                self.prev is None
-                or self.last_event is None
-                or prop.check(self.prev, self.last_event, self.obs)
-            ):
-                return None
-            return self.violation(prop, f"step {self.last_event!r}, " + self.where())
-        if prop.kind is Kind.EVENTUALLY and self.hot[self.ev_props.index(prop)] and self.obs.quiescent:
-            return self.violation(prop, "the run ended (no event enabled) without the goal; " + self.where())
-        return None
-
-    def check(self, prop: Property) -> None:
-        """Raise the reportable violation of ``prop`` now, if any."""
-        v = self.find(prop)
-        if v is not None:
-            raise v
-
     def quiescent_violation(self) -> Property | None:
-        for i, p in enumerate(self.ev_props):
-            if self.hot[i] and self.obs.quiescent:
-                return p
-        return None
+        """The ``eventually`` property owed its goal now that the run has ended here, if any."""
+        return self.judge.unmet(self.obs, self.hot)
 
     def check_all_state(self) -> None:
         """Every ``always`` property on the current state, and the ``eventually`` monitors."""
-        obs = self.obs
-        if self.stats is not None:
-            self.stats.checks.update(self._state_names)
-        for p in self.state_props:
-            if not p.check(obs):
-                self._raise(p, self.where())
-        if obs.quiescent:
-            for i, p in enumerate(self.ev_props):
-                if self.hot[i]:
-                    self._raise(p, "the run ended (no event enabled) without the goal; " + self.where())
+        while (bad := self.judge.state_failure(self.obs)) is not None:
+            self._raise(bad, self.where())
+        while (bad := self.judge.unmet(self.obs, self.hot)) is not None:
+            self._raise(bad, "the run ended (no event enabled) without the goal; " + self.where())
 
     def check_all_step(self) -> None:
         """Every ``always-step`` property on the last step."""
-        prev, event, obs = self.prev, self.last_event, self.obs
+        prev, event = self.prev, self.last_event
         if prev is None or event is None:
             return
-        if self.stats is not None:
-            self.stats.checks.update(self._step_names)
-        for p in self.step_props:
-            if not p.check(prev, event, obs):
-                self._raise(p, f"step {event!r}, " + self.where())
+        while (bad := self.judge.step_failure(prev, event, self.obs)) is not None:
+            self._raise(bad, f"step {event!r}, " + self.where())
 
     def _raise(self, prop: Property, where: str) -> None:
+        """Raise the violation of ``prop``, unless the real model shares it (then the judge drops it)."""
         v = self.violation(prop, where)
         if v is not None:
             raise v
@@ -497,15 +451,6 @@ def event_kinds() -> list[type[Event]]:
     return list(kinds.values())
 
 
-def _candidates_of(kind: type[Event]) -> Callable[[Any], st.SearchStrategy[Event]]:
-    from hypothesis import strategies as st  # lazy: keeps import podfsm light
-
-    def strategy(machine: Any) -> st.SearchStrategy[Event]:
-        return st.sampled_from(machine.checker.candidates_of(kind))
-
-    return strategy
-
-
 def _print_events_as_python() -> None:
     """Make Hypothesis print events with their own ``repr`` (valid Python: ``Tick(seconds=10)``);
     its dataclass printer would list the ``NAME`` class variable as an argument."""
@@ -521,22 +466,6 @@ def _print_events_as_python() -> None:
         todo.extend(cls.__subclasses__())
 
 
-def _invariant_for(prop: Property) -> tuple[Callable[[Any], bool], Callable[[Any], None]]:
-    """``(precondition, body)`` of the ``@invariant`` for ``prop``: the precondition evaluates the
-    property and holds only when it is violated, so the body (which raises the violation) runs,
-    and Hypothesis prints its call in the failing program, only for the property that failed."""
-
-    def violated(self: Any) -> bool:
-        prev = self.checker.prev
-        self.pending = None if prev is not None and prev.removed else self.checker.find(prop)
-        return self.pending is not None
-
-    def check(self: Any) -> None:
-        raise self.pending
-
-    return violated, check
-
-
 def make_machine(
     pods: st.SearchStrategy[JSON] | None = None,
     *,
@@ -546,65 +475,16 @@ def make_machine(
     attribute: Attribute | None = None,
     model: Model = DEFAULT,
 ) -> type[RuleBasedStateMachine]:
-    """A ``RuleBasedStateMachine`` over the composed model, generated from the vocabulary and the registry.
-
-    One ``@rule`` per event class, gated by ``@precondition`` on the events possible now; one
-    ``@invariant`` per ``always``, ``always-step`` and ``eventually`` property.
-    """
-    # lazy: keeps import podfsm light (Hypothesis, and podfsm.strategies, which imports it)
-    from hypothesis import strategies as st
-    from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-
-    from podfsm.strategies import pod_specs
+    """:class:`podfsm.lifecycle_machine.PodLifecycleMachine` with another pod strategy, model,
+    properties, statistics or attribution: a subclass that sets its class attributes."""
+    # lazy: keeps import podfsm light (the machine imports Hypothesis)
+    from podfsm.lifecycle_machine import PodLifecycleMachine
 
     _print_events_as_python()
-    pod_strategy = (
-        pods
-        if pods is not None
-        else pod_specs(probes=True, hooks=True, tolerations=True, readiness_gates=True)
-    )
-    chosen = list(invariants.properties() if props is None else props)
-    ns: dict[str, Any] = {"__doc__": "The composed pod model under every registered property (generated)."}
-
-    def init(self: Any, pod: JSON) -> None:
-        if stats is not None:
-            stats.examples["machine"] += 1
-        self.checker = Checker(
-            compile_plan(Pod.from_api(pod), model=model),
-            pod,
-            props=chosen,
-            stats=stats,
-            attribute=attribute,
-            check_now=False,
-        )
-
-    ns["init"] = initialize(pod=pod_strategy)(init)
-
-    for kind in event_kinds():
-
-        def apply_event(self: Any, ev: Event) -> None:
-            if stats is not None:
-                stats.steps["machine"] += 1
-            self.checker.apply(ev, check=False)
-
-        def possible(self: Any, _kind: type[Event] = kind) -> bool:
-            return any(type(e) is _kind for e in self.checker.candidates())
-
-        apply_event.__name__ = _ident(kind.NAME)
-        apply_event.__qualname__ = f"{name}.{apply_event.__name__}"
-        arg = st.runner().flatmap(_candidates_of(kind))
-        ns[apply_event.__name__] = rule(ev=arg)(precondition(possible)(apply_event))
-
-    for prop in chosen:
-        if prop.kind is Kind.SOMETIMES:
-            continue
-        violated, check = _invariant_for(prop)
-        check.__name__ = "holds_" + _ident(prop.name)
-        check.__qualname__ = f"{name}.{check.__name__}"
-        check.__doc__ = prop.doc
-        ns[check.__name__] = invariant()(precondition(violated)(check))
-
-    machine: type[RuleBasedStateMachine] = type(name, (RuleBasedStateMachine,), ns)
+    overrides: dict[str, Any] = {"model": model, "props": props, "stats": stats, "attribute": attribute}
+    if pods is not None:
+        overrides["pods"] = pods
+    machine: type[RuleBasedStateMachine] = type(name, (PodLifecycleMachine,), overrides)
     return machine
 
 
