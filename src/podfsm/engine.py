@@ -46,9 +46,11 @@ from podfsm.events import (
     Event,
     Evict,
     HookFinished,
+    HookName,
     ImagePulled,
     ImagePullFailed,
     PodCondition,
+    ProbeName,
     ProbeResult,
     Schedule,
     Tick,
@@ -547,7 +549,7 @@ def _hook_finished(plan: PodPlan, s: PodState, ev: HookFinished, out: list[KEven
     return _settle(plan, _with_container(plan, s, idx, new), out)
 
 
-_PROBE_KINDS: Final = {
+_PROBE_KINDS: Final[dict[ProbeName, ProbeKind]] = {
     "startup": ProbeKind.STARTUP,
     "liveness": ProbeKind.LIVENESS,
     "readiness": ProbeKind.READINESS,
@@ -731,8 +733,8 @@ def kubelet_evict(plan: PodPlan, s: PodState, resource: str, out: list[KEvent] |
 _AWAY_RULE: Final = (
     "the node's kubelet does not report (heartbeats stopped): the API keeps the last status it posted"
 )
-_HOOK_STATE: Final = {"postStart": S.POST_START, "preStop": S.PRE_STOP}  # where each hook runs
-_HOOK_OF: Final = {v: k for k, v in _HOOK_STATE.items()}
+_HOOK_STATE: Final[dict[HookName, S]] = {"postStart": S.POST_START, "preStop": S.PRE_STOP}  # where each runs
+_HOOK_OF: Final[dict[S, HookName]] = {v: k for k, v in _HOOK_STATE.items()}
 _HOOK_DOCS: Final = "https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/"
 # The pod table's environment events (the others are the kubelet's own): which API event drives each.
 _POD_EVENT: Final[dict[type[Event], PEvent]] = {
@@ -946,4 +948,4 @@ def enabled_events(plan: PodPlan, s: PodState) -> list[Event]:
     return events
 
 
-_PROBE_NAMES: Final = {v: k for k, v in _PROBE_KINDS.items()}
+_PROBE_NAMES: Final[dict[ProbeKind, ProbeName]] = {v: k for k, v in _PROBE_KINDS.items()}

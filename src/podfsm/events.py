@@ -24,12 +24,13 @@ import dataclasses
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Final, get_type_hints
+from typing import Any, ClassVar, Final, Literal, get_args, get_type_hints
 
 from podfsm.errors import ManifestError
 
 __all__ = [
     "MAX_TICK_SECONDS",
+    "ConditionStatusText",
     "ContainerEvent",
     "ContainerExited",
     "ContainerStartFailed",
@@ -38,6 +39,7 @@ __all__ = [
     "Event",
     "Evict",
     "HookFinished",
+    "HookName",
     "ImagePullFailed",
     "ImagePulled",
     "NodeDeleted",
@@ -48,7 +50,10 @@ __all__ = [
     "NodePressure",
     "PodCondition",
     "PodEvent",
+    "PressureName",
+    "ProbeName",
     "ProbeResult",
+    "RunResult",
     "Schedule",
     "Tick",
     "Unschedulable",
@@ -64,9 +69,12 @@ CREATE_FAILURE_REASONS: Final = ("CreateContainerConfigError", "CreateContainerE
 START_FAILURE_REASONS: Final = ("RunContainerError", "StartError")
 # Terminated reasons the CRI runtime reports (containerd completeExitReason / errorExitReason / OOM).
 EXIT_REASONS: Final = ("Completed", "Error", "OOMKilled")
-PROBE_KINDS: Final = ("startup", "liveness", "readiness")
-HOOK_KINDS: Final = ("postStart", "preStop")
-RESULTS: Final = ("success", "failure")
+ProbeName = Literal["startup", "liveness", "readiness"]
+HookName = Literal["postStart", "preStop"]
+RunResult = Literal["success", "failure"]
+PROBE_KINDS: Final[tuple[ProbeName, ...]] = get_args(ProbeName)
+HOOK_KINDS: Final[tuple[HookName, ...]] = get_args(HookName)
+RESULTS: Final[tuple[RunResult, ...]] = get_args(RunResult)
 
 # Integers in events are Kubernetes int32s (exit codes, grace periods, durations in seconds).
 INT32_MIN: Final = -(2**31)
@@ -222,8 +230,8 @@ class ProbeResult(ContainerEvent):
     """
 
     NAME: ClassVar[str] = "probe"
-    probe: str
-    result: str
+    probe: ProbeName
+    result: RunResult
     message: str = ""
 
     def validate(self) -> None:
@@ -236,8 +244,8 @@ class HookFinished(ContainerEvent):
     """``container``'s ``hook`` (postStart / preStop) handler returned ``result``."""
 
     NAME: ClassVar[str] = "hook_finished"
-    hook: str
-    result: str
+    hook: HookName
+    result: RunResult
 
     def validate(self) -> None:
         _one_of("hook", self.hook, HOOK_KINDS)
@@ -275,7 +283,8 @@ KUBELET_CONDITIONS: Final = (
     "PodResizePending",
     "PodReadyToStartContainers",
 )
-CONDITION_STATUSES: Final = ("True", "False", "Unknown")
+ConditionStatusText = Literal["True", "False", "Unknown"]
+CONDITION_STATUSES: Final[tuple[ConditionStatusText, ...]] = get_args(ConditionStatusText)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -287,7 +296,7 @@ class PodCondition(PodEvent):
 
     NAME: ClassVar[str] = "pod_condition"
     type: str
-    status: str
+    status: ConditionStatusText
     reason: str = ""
     message: str = ""
 
@@ -325,7 +334,8 @@ class Tick(Event):
 
 
 # Node events (podfsm.node, podfsm.cluster): what happens to the one node the pods run on.
-PRESSURE_KINDS: Final = ("memory", "disk", "pid")
+PressureName = Literal["memory", "disk", "pid"]
+PRESSURE_KINDS: Final[tuple[PressureName, ...]] = get_args(PressureName)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -353,7 +363,7 @@ class NodePressure(NodeEvent):
     """An eviction signal (memory / disk / pid) crosses its hard threshold (``active``) or goes back."""
 
     NAME: ClassVar[str] = "node_pressure"
-    type: str
+    type: PressureName
     active: bool
 
     def validate(self) -> None:
@@ -473,7 +483,10 @@ _CHECKS: dict[type[Event], tuple[tuple[tuple[str, _Check, Any], ...], tuple[str,
 
 
 def _hint_text(hint: Any) -> str:
-    """``int``, ``str | None``, ``tuple[str, ...]``: the hint as the class spells it."""
+    """``int``, ``str | None``, ``tuple[str, ...]``: the hint as the class spells it; a ``Literal``
+    of strings (a closed vocabulary, checked by the class's ``validate``) is a ``str``."""
+    if getattr(hint, "__origin__", None) is Literal and all(isinstance(a, str) for a in get_args(hint)):
+        return "str"
     return hint.__name__ if isinstance(hint, type) else str(hint)
 
 
