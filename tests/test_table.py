@@ -12,7 +12,6 @@ import functools
 import random
 from collections import Counter
 from enum import Enum
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -31,7 +30,7 @@ from podfsm.events import (
     ImagePullFailed,
     Schedule,
 )
-from podfsm.pod import POD
+from podfsm.pod import POD, PodCtx
 from podfsm.records import CState, Ctx, PodPlan
 from podfsm.table import Machine, Row, TableError, define
 
@@ -415,8 +414,12 @@ def test_fire_and_fire_reference_agree_on_the_pod_machine() -> None:
         Pod.from_api({"metadata": {"name": "x"}, "spec": {"containers": [{"name": "c"}]}})
     )
     for plan in plans.values():
-        for grace, deleted in ((0, False), (30, False), (30, True)):
-            ctx = SimpleNamespace(plan=plan, grace=grace, deleted=deleted)
+        for grace, deleted, t, stopped in (
+            (0, False, 0, False),
+            (30, False, 10**6, True),
+            (30, True, 5, False),
+        ):
+            ctx = PodCtx(plan, grace, deleted, t=t, start_time=0, all_stopped=stopped)
             for s in POD.states:
                 for e in POD.events:
                     assert POD.fire(s, e, ctx) is POD.fire_reference(s, e, ctx), (s, e)

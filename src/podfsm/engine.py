@@ -67,7 +67,7 @@ from podfsm.kubelet import (
     probe_kill_grace,
 )
 from podfsm.model import DEFAULT, Model
-from podfsm.pod import PEvent, PodCtx, PStage
+from podfsm.pod import PEvent, PodCtx, PodEffect, PStage
 from podfsm.probe import Prb, PrEvent, ProbeCtx, ProbeKind, ProbeSpec, PrState
 from podfsm.qos import qos_class
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, KEvent, PodPlan, PodState
@@ -90,7 +90,6 @@ __all__ = [
 ]
 
 DOCS: Final = "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/"
-DEADLINE_MESSAGE: Final = "Pod was active on the node longer than the specified deadline"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,6 +345,7 @@ def _generate_status(plan: PodPlan, s: PodState) -> PodState:
 
 
 _NO_KUBELET: Final = frozenset({PStage.UNSCHEDULED, PStage.UNSCHEDULABLE, PStage.FINISHED, PStage.REMOVED})
+_DONE: Final = frozenset({S.TERMINATED, S.ABANDONED})  # a container with no process left
 _DEADLINE_STAGES: Final = frozenset({PStage.INITIALIZING, PStage.STARTED})
 _KILL_STAGES: Final = frozenset({PStage.COMPLETING, PStage.TERMINATING})
 
@@ -368,17 +368,24 @@ def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None) -> PodState:
     reason = s.reason
     touched = False
     for _ in range(4 * len(plan.containers) + 16):
-        if (
-            stage in _DEADLINE_STAGES
-            and plan.active_deadline >= 0
-            and s.t >= s.start_time + plan.active_deadline
-        ):
-            if out is not None:
-                out.append(KEvent("Normal", "DeadlineExceeded", DEADLINE_MESSAGE, "kubelet", s.t))
-            stage = _pod_fire(plan, s, stage, PEvent.DEADLINE, None)
-            reason = "DeadlineExceeded"
-            s = s._replace(message=DEADLINE_MESSAGE)
-            kill_start = s.t
+        # The pod table's SYNC rows decide first, from the pod as it is (the deadline; the end of
+        # a kill); when none applies, the pod worker's pass for the stage moves containers.
+        pctx = PodCtx(
+            plan, t=s.t, start_time=s.start_time, all_stopped=all(c.state in _DONE for c in st.ctrs)
+        )
+        row = model.fire_pod(stage, PEvent.SYNC, pctx)
+        if row is not None:
+            if row.action is not None:
+                effect: PodEffect = row.action(pctx, row.target)
+                if effect.event is not None and out is not None:
+                    out.append(KEvent(*effect.event, "kubelet", s.t))
+                reason = effect.reason
+                s = s._replace(message=effect.message)
+                if effect.kill:
+                    kill_start = s.t
+            stage = row.target
+            if stage is PStage.FINISHED:
+                break
             continue
         st.changed = False
         st.kill_start = kill_start

@@ -279,9 +279,7 @@ def completing(st: SettlePass) -> PEvent | None:
     for i, c in enumerate(st.ctrs):
         if c.state in KILLING:
             st.sync(i)  # preStop abandoned / SIGKILL when the grace period ends
-    if any(c.state in COULD_RUN for c in st.ctrs):
-        return None
-    return PEvent.STOPPED
+    return None  # the end of the kill is the pod table's SYNC row (all_stopped), at the next turn
 
 
 # ---------------------------------------------------------------------------------------------

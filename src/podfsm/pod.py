@@ -30,7 +30,10 @@ from podfsm.table import Machine, Row, define
 if TYPE_CHECKING:
     from podfsm.records import PodPlan
 
-__all__ = ["POD", "PEvent", "PStage"]
+__all__ = ["DEADLINE_MESSAGE", "POD", "PEvent", "PStage", "PodCtx", "PodEffect"]
+
+#: activeDeadlineHandler's message (active_deadline.go), in the DeadlineExceeded Event and status.message
+DEADLINE_MESSAGE: Final = "Pod was active on the node longer than the specified deadline"
 
 
 class PStage(IntEnum):
@@ -52,8 +55,7 @@ class PEvent(IntEnum):
     INIT_DONE = 2  # every init container completed (sidecars: started)
     INIT_FAILED = 3  # a regular init container failed and restartPolicy is Never
     ALL_EXITED = 4  # every regular container exited and none will restart
-    DEADLINE = 5  # activeDeadlineSeconds passed since startTime
-    STOPPED = 6  # nothing runs any more
+    SYNC = 5  # the pod worker syncs the pod: the decisions its guards take from the pod as it is
     DELETE = 7  # API DELETE (kubectl delete, the Eviction API, the taint manager, PodGC)
     REMOVE = 8  # the kubelet deletes the finished object (status_manager canBeDeleted)
     KUBELET_EVICT = 9  # node-pressure eviction (eviction_manager evictPod)
@@ -63,11 +65,25 @@ P, PE = PStage, PEvent
 
 
 class PodCtx(NamedTuple):
-    """What the pod table's guards read: the plan, and a DELETE's grace and whether the pod is deleted."""
+    """What the pod table's guards read: the plan, a DELETE's grace, whether the pod is deleted, the
+    clock and ``status.startTime``, and whether every container is done (exited or given up)."""
 
     plan: PodPlan
     grace: int = 0  # the grace period of a DELETE
     deleted: bool = False
+    t: int = 0
+    start_time: int = -1
+    all_stopped: bool = False  # every container TERMINATED or ABANDONED: no process is left
+
+
+class PodEffect(NamedTuple):
+    """What a pod row's action does besides moving the stage: ``status.reason`` and ``message``, the
+    kubelet's Event ``(type, reason, message)`` if any, and whether KillPod starts now."""
+
+    reason: str
+    message: str
+    event: tuple[str, str, str] | None
+    kill: bool
 
 
 def has_init_containers(ctx: PodCtx) -> bool:
@@ -83,6 +99,24 @@ def graceful(ctx: PodCtx) -> bool:
 def deletion_requested(ctx: PodCtx) -> bool:
     """True iff the pod has a deletionTimestamp: the kubelet deletes it once terminal (canBeDeleted)."""
     return bool(ctx.deleted)
+
+
+def deadline_passed(ctx: PodCtx) -> bool:
+    """True iff ``activeDeadlineSeconds`` is set and has passed since ``status.startTime`` (active_deadline.go pastActiveDeadline)."""
+    deadline = ctx.plan.active_deadline
+    return deadline >= 0 and ctx.start_time >= 0 and ctx.t >= ctx.start_time + deadline
+
+
+def all_stopped(ctx: PodCtx) -> bool:
+    """True iff every container has exited or been given up: nothing can run any more (mergePodStatus couldHaveRunningContainers)."""
+    return ctx.all_stopped
+
+
+def deadline_exceeded(ctx: PodCtx, target: PStage) -> PodEffect:
+    """ShouldEvict: the pod fails with reason DeadlineExceeded, an Event says so, and KillPod starts."""
+    return PodEffect(
+        "DeadlineExceeded", DEADLINE_MESSAGE, ("Normal", "DeadlineExceeded", DEADLINE_MESSAGE), kill=True
+    )
 
 
 _SCHED = "scheduler: bind (PodScheduled=True, event Scheduled)"
@@ -104,14 +138,14 @@ ROWS: Final[tuple[Row[PStage, PEvent, PodCtx], ...]] = (
     Row(PE.UNSCHEDULABLE, P.UNSCHEDULABLE, P.UNSCHEDULABLE, None, None, _UNSCHED + " (retried)"),
     Row(PE.INIT_DONE, P.INITIALIZING, P.STARTED, None, None, _INIT),
     Row(PE.INIT_FAILED, P.INITIALIZING, P.COMPLETING, None, None, _INIT + " (restartPolicy Never: KillPod)"),
-    Row(PE.DEADLINE, P.INITIALIZING, P.COMPLETING, None, None, _DEADLINE),
-    Row(PE.DEADLINE, P.STARTED, P.COMPLETING, None, None, _DEADLINE),
+    Row(PE.SYNC, P.INITIALIZING, P.COMPLETING, deadline_passed, deadline_exceeded, _DEADLINE),
+    Row(PE.SYNC, P.STARTED, P.COMPLETING, deadline_passed, deadline_exceeded, _DEADLINE),
     Row(PE.ALL_EXITED, P.STARTED, P.COMPLETING, None, None, _KILLPOD),
     Row(
-        PE.STOPPED,
+        PE.SYNC,
         P.COMPLETING,
         P.FINISHED,
-        None,
+        all_stopped,
         None,
         "status_manager.go mergePodStatus: terminal once no container runs",
     ),
@@ -134,10 +168,10 @@ ROWS: Final[tuple[Row[PStage, PEvent, PodCtx], ...]] = (
     ),
     Row(PE.DELETE, P.FINISHED, P.REMOVED, None, None, _GRACE0 + " (terminal phase)"),
     Row(
-        PE.STOPPED,
+        PE.SYNC,
         P.TERMINATING,
         P.FINISHED,
-        None,
+        all_stopped,
         None,
         "status_manager.go TerminatePod: terminal once no container runs",
     ),
@@ -177,8 +211,7 @@ _KUBELET_EVENTS = (
     PE.INIT_DONE,
     PE.INIT_FAILED,
     PE.ALL_EXITED,
-    PE.DEADLINE,
-    PE.STOPPED,
+    PE.SYNC,
     PE.REMOVE,
     PE.KUBELET_EVICT,
 )
@@ -187,25 +220,20 @@ _DONE = "the pod is past that point"
 IGNORED: Final = {
     **{(s, e): _NO_KUBELET for s in (P.UNSCHEDULED, P.UNSCHEDULABLE) for e in _KUBELET_EVENTS},
     (P.INITIALIZING, PE.ALL_EXITED): "regular containers have not started during initialization",
-    (P.INITIALIZING, PE.STOPPED): "initialization still runs",
     (P.STARTED, PE.INIT_DONE): _DONE,
     (P.STARTED, PE.INIT_FAILED): "after initialization the kubelet ignores regular init containers",
-    (P.STARTED, PE.STOPPED): "regular containers are still managed",
     **{
         (s, PE.REMOVE): "only a finished pod is removed by the kubelet"
         for s in (P.INITIALIZING, P.STARTED, P.COMPLETING, P.TERMINATING)
     },
-    **{
-        (P.COMPLETING, e): _DONE
-        for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE, PE.KUBELET_EVICT)
-    },
+    **{(P.COMPLETING, e): _DONE for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.KUBELET_EVICT)},
     **{
         (P.TERMINATING, e): "a deleted pod only stops"
-        for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE, PE.KUBELET_EVICT)
+        for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.KUBELET_EVICT)
     },
     **{
         (P.FINISHED, e): _DONE
-        for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.DEADLINE, PE.STOPPED, PE.KUBELET_EVICT)
+        for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.SYNC, PE.KUBELET_EVICT)
     },
     **{(P.REMOVED, e): _GONE for e in _KUBELET_EVENTS},
 }
