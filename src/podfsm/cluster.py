@@ -81,6 +81,7 @@ from podfsm.engine import (
     kubelet_evict,
     mark_not_ready,
     next_due,  # the pods' next timer (engine.step's Tick fires exactly these)
+    pod_name,
     set_away,
     taint_delete,
     unmark_not_ready,
@@ -272,13 +273,13 @@ def cluster_plan(
     two share a name."""
     config = config or Config()
     node = node or NodeConfig()
-    plans = tuple(compile_plan(p, config, model) for p in pods)
-    if not plans:
+    if not pods:
         raise ManifestError("a simulation needs at least one pod")
-    names = tuple(p.name for p in plans)
+    names = tuple(pod_name(p) for p in pods)  # checked before any pod is compiled (a List can be large)
     dup = sorted(n for n, k in Counter(names).items() if k > 1)
     if dup:
-        raise ManifestError(f"pod names must be unique in a simulation (duplicate: {', '.join(dup)})")
+        raise ManifestError(f"pod names must be unique in a simulation (duplicate: {listing(dup)})")
+    plans = tuple(compile_plan(p, config, model) for p in pods)
     specs = [p.raw["spec"] for p in plans]
     return ClusterPlan(
         pods=plans,

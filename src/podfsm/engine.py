@@ -83,6 +83,7 @@ __all__ = [
     "kubelet_evict",
     "mark_not_ready",
     "next_due",
+    "pod_name",
     "set_away",
     "step",
     "taint_delete",
@@ -100,6 +101,11 @@ DOCS: Final = "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/
 def _uid(namespace: str, name: str) -> str:
     h = hashlib.sha256(f"{namespace}/{name}".encode("utf-8", "surrogatepass")).hexdigest()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+def pod_name(pod: Pod) -> str:
+    """The name the model gives ``pod``: ``metadata.name``, or ``pod`` when it has none."""
+    return pod.metadata.name or "pod"
 
 
 def compile_plan(pod: Pod, config: Config | None = None, model: Model = DEFAULT) -> PodPlan:
@@ -152,7 +158,7 @@ def compile_plan(pod: Pod, config: Config | None = None, model: Model = DEFAULT)
     raw = pod.to_api()
     raw.pop("status", None)
     meta = raw.setdefault("metadata", {})
-    name = pod.metadata.name or "pod"
+    name = pod_name(pod)
     namespace = pod.metadata.namespace or "default"
     uid = pod.metadata.uid or _uid(namespace, name)
     meta.update({"name": name, "namespace": namespace, "uid": uid})
