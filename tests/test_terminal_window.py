@@ -19,6 +19,7 @@ from podfsm.enums import PodPhase
 from podfsm.events import ContainerExited, ContainerStarted, ImagePulled, Schedule, Tick
 from podfsm.kubelet import kubelet_phase
 from podfsm.model import DEFAULT, Model
+from podfsm.pod import PEvent, PStage
 from podfsm.simulator import Step
 
 
@@ -230,3 +231,37 @@ def test_kubelet_disruption_property_catches_an_early_condition() -> None:
     prop = invariants.get(early.breaks)
     obs = _cache_observations(early.model)
     assert not all(prop.holds_state(o) for o in obs)
+
+
+def test_init_failure_under_never_is_a_pod_table_row_read_in_spec_order() -> None:
+    """kubelet.init_failed, the projection the pod table's SYNC row reads: a failed regular init
+    container under Never, once every init container before it is done (a started sidecar, an
+    init container that exited 0); never under OnFailure; not while a sidecar before it waits."""
+    from podfsm.kubelet import init_failed
+    from podfsm.records import CState as S
+    from podfsm.records import Ctr, Term
+
+    spec = {
+        "restartPolicy": "Never",
+        "initContainers": [
+            {"name": "proxy", "image": "p", "restartPolicy": "Always"},
+            {"name": "migrate", "image": "m"},
+        ],
+        "containers": [{"name": "app", "image": "a"}],
+    }
+    plan = compile_plan(Pod.from_api({"metadata": {"name": "p"}, "spec": spec}))
+    failed = Ctr(state=S.TERMINATED, term=Term(1, "Error", "", 0, 1))
+    running = Ctr(state=S.RUNNING, started_at=0, ever_started=True)
+    assert init_failed(plan, (running, failed, Ctr()))
+    assert not init_failed(
+        plan, (Ctr(), failed, Ctr())
+    )  # the sidecar has not started: initialization waits on it
+    assert not init_failed(
+        plan, (running, Ctr(state=S.TERMINATED, term=Term(0, "Completed", "", 0, 1)), Ctr())
+    )
+    on_failure = compile_plan(
+        Pod.from_api({"metadata": {"name": "p"}, "spec": {**spec, "restartPolicy": "OnFailure"}})
+    )
+    assert not init_failed(on_failure, (running, failed, Ctr()))
+    rows = list(plan.model.pod.rows_for(PStage.INITIALIZING, PEvent.SYNC))
+    assert [r.guard_name for r in rows] == ["deadline_passed", "init_failed_for_good"]

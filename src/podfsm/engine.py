@@ -62,6 +62,7 @@ from podfsm.kubelet import (
     KUBELET_DISRUPTION_REASON,
     RUNNING_VIEW,
     codes_of,
+    init_failed,
     kill_grace,
     probe_flags,
     probe_kill_grace,
@@ -377,7 +378,11 @@ def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None) -> PodState:
         # The pod table's SYNC rows decide first, from the pod as it is (the deadline; the end of
         # a kill); when none applies, the pod worker's pass for the stage moves containers.
         pctx = PodCtx(
-            plan, t=s.t, start_time=s.start_time, all_stopped=all(c.state in _DONE for c in st.ctrs)
+            plan,
+            t=s.t,
+            start_time=s.start_time,
+            all_stopped=all(c.state in _DONE for c in st.ctrs),
+            init_failed=stage is PStage.INITIALIZING and init_failed(plan, st.ctrs),
         )
         row = model.fire_pod(stage, PEvent.SYNC, pctx)
         if row is not None:

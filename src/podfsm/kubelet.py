@@ -17,6 +17,7 @@ by its module name, so replacing one in the model replaces it everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final, Protocol
 
 from podfsm.container import CEvent, KillOrder
@@ -39,6 +40,7 @@ __all__ = [
     "completing",
     "conditions_phase",
     "container_view",
+    "init_failed",
     "initializing",
     "kill_grace",
     "kubelet_phase",
@@ -224,14 +226,37 @@ def initializing(st: SettlePass) -> PEvent | None:
                 continue  # a restarting sidecar no longer holds back init containers after it
             return None
         c = st.ctrs[i]
+        if c.state is S.TERMINATED and c.term is not None and c.term.exit_code == 0:
+            continue
+        st.sync(i)  # a failure under Never never gets here: the pod table's SYNC row took it first
+        return None
+    return PEvent.INIT_DONE
+
+
+def init_failed(plan: PodPlan, ctrs: Sequence[Ctr]) -> bool:
+    """Whether initialization has reached a regular init container that failed under ``Never``
+    (``computeInitContainerActions``: KillPod, and the init containers it would have started,
+    restarting sidecars included, are dropped). Read in spec order as :func:`initializing` walks:
+    a started sidecar, or one restarting with the next init container past waiting, and a regular
+    init container that exited 0 are behind it."""
+    if plan.restart_policy is not RestartPolicy.NEVER:
+        return False
+    init_idx = plan.init_idx
+    for pos, i in enumerate(init_idx):
+        cp, c = plan.containers[i], ctrs[i]
+        if cp.kind is ContainerKind.SIDECAR:
+            if c.state is S.RUNNING and probe_flags(cp, c)[0]:
+                continue
+            nxt = init_idx[pos + 1] if pos + 1 < len(init_idx) else None
+            if c.ever_started and nxt is not None and ctrs[nxt].state is not S.WAITING:
+                continue
+            return False
         if c.state is S.TERMINATED and c.term is not None:
             if c.term.exit_code == 0:
                 continue
-            if plan.restart_policy is RestartPolicy.NEVER:
-                return PEvent.INIT_FAILED
-        st.sync(i)
-        return None
-    return PEvent.INIT_DONE
+            return True
+        return False
+    return False
 
 
 def started(st: SettlePass) -> PEvent | None:

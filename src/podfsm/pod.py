@@ -53,7 +53,6 @@ class PEvent(IntEnum):
     SCHEDULE = 0
     UNSCHEDULABLE = 1
     INIT_DONE = 2  # every init container completed (sidecars: started)
-    INIT_FAILED = 3  # a regular init container failed and restartPolicy is Never
     ALL_EXITED = 4  # every regular container exited and none will restart
     SYNC = 5  # the pod worker syncs the pod: the decisions its guards take from the pod as it is
     DELETE = 7  # API DELETE (kubectl delete, the Eviction API, the taint manager, PodGC)
@@ -74,6 +73,7 @@ class PodCtx(NamedTuple):
     t: int = 0
     start_time: int = -1
     all_stopped: bool = False  # every container TERMINATED or ABANDONED: no process is left
+    init_failed: bool = False  # the init container initialization waits on failed, for good
 
 
 class PodEffect(NamedTuple):
@@ -112,6 +112,16 @@ def all_stopped(ctx: PodCtx) -> bool:
     return ctx.all_stopped
 
 
+def init_failed_for_good(ctx: PodCtx) -> bool:
+    """True iff the init container initialization has reached failed and restartPolicy is Never: no retry (computeInitContainerActions: KillPod, nothing started)."""
+    return ctx.init_failed
+
+
+def kill_pod(ctx: PodCtx, target: PStage) -> PodEffect:
+    """KillPod starts; the status keeps its reason and message."""
+    return PodEffect("", "", None, kill=True)
+
+
 def deadline_exceeded(ctx: PodCtx, target: PStage) -> PodEffect:
     """ShouldEvict: the pod fails with reason DeadlineExceeded, an Event says so, and KillPod starts."""
     return PodEffect(
@@ -137,8 +147,15 @@ ROWS: Final[tuple[Row[PStage, PEvent, PodCtx], ...]] = (
     Row(PE.SCHEDULE, P.UNSCHEDULABLE, P.STARTED, None, None, _SCHED),
     Row(PE.UNSCHEDULABLE, P.UNSCHEDULABLE, P.UNSCHEDULABLE, None, None, _UNSCHED + " (retried)"),
     Row(PE.INIT_DONE, P.INITIALIZING, P.STARTED, None, None, _INIT),
-    Row(PE.INIT_FAILED, P.INITIALIZING, P.COMPLETING, None, None, _INIT + " (restartPolicy Never: KillPod)"),
     Row(PE.SYNC, P.INITIALIZING, P.COMPLETING, deadline_passed, deadline_exceeded, _DEADLINE),
+    Row(
+        PE.SYNC,
+        P.INITIALIZING,
+        P.COMPLETING,
+        init_failed_for_good,
+        kill_pod,
+        _INIT + " (restartPolicy Never: KillPod, InitContainersToStart dropped)",
+    ),
     Row(PE.SYNC, P.STARTED, P.COMPLETING, deadline_passed, deadline_exceeded, _DEADLINE),
     Row(PE.ALL_EXITED, P.STARTED, P.COMPLETING, None, None, _KILLPOD),
     Row(
@@ -209,7 +226,6 @@ FORBIDDEN: Final = {
 
 _KUBELET_EVENTS = (
     PE.INIT_DONE,
-    PE.INIT_FAILED,
     PE.ALL_EXITED,
     PE.SYNC,
     PE.REMOVE,
@@ -221,20 +237,16 @@ IGNORED: Final = {
     **{(s, e): _NO_KUBELET for s in (P.UNSCHEDULED, P.UNSCHEDULABLE) for e in _KUBELET_EVENTS},
     (P.INITIALIZING, PE.ALL_EXITED): "regular containers have not started during initialization",
     (P.STARTED, PE.INIT_DONE): _DONE,
-    (P.STARTED, PE.INIT_FAILED): "after initialization the kubelet ignores regular init containers",
     **{
         (s, PE.REMOVE): "only a finished pod is removed by the kubelet"
         for s in (P.INITIALIZING, P.STARTED, P.COMPLETING, P.TERMINATING)
     },
-    **{(P.COMPLETING, e): _DONE for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.KUBELET_EVICT)},
+    **{(P.COMPLETING, e): _DONE for e in (PE.INIT_DONE, PE.ALL_EXITED, PE.KUBELET_EVICT)},
     **{
         (P.TERMINATING, e): "a deleted pod only stops"
-        for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.KUBELET_EVICT)
+        for e in (PE.INIT_DONE, PE.ALL_EXITED, PE.KUBELET_EVICT)
     },
-    **{
-        (P.FINISHED, e): _DONE
-        for e in (PE.INIT_DONE, PE.INIT_FAILED, PE.ALL_EXITED, PE.SYNC, PE.KUBELET_EVICT)
-    },
+    **{(P.FINISHED, e): _DONE for e in (PE.INIT_DONE, PE.ALL_EXITED, PE.SYNC, PE.KUBELET_EVICT)},
     **{(P.REMOVED, e): _GONE for e in _KUBELET_EVENTS},
 }
 
