@@ -16,7 +16,8 @@ from typing import Final
 __all__ = ["CLOCK_END_RULE", "KUBERNETES_RELEASE", "LAST_TIME", "Config", "FeatureGates"]
 
 KUBERNETES_RELEASE: Final = "v1.34"
-#: The last wall time an RFC 3339 ``metav1.Time`` can show (four-digit year): the model's clock stops here.
+#: The last wall time an RFC 3339 ``metav1.Time`` can show: Go's ``time.Time.MarshalJSON`` refuses a year
+#: outside [0, 9999], so the API server cannot write a later one. The model's clock stops here.
 LAST_TIME: Final = "9999-12-31T23:59:59Z"
 #: The rule an :class:`~podfsm.errors.IllegalTransition` names for a tick past :data:`LAST_TIME`.
 CLOCK_END_RULE: Final = (

@@ -26,7 +26,7 @@ from podfsm.enums import PullPolicy, RestartPolicy
 from podfsm.events import CREATE_FAILURE_REASONS, HookFinished
 from podfsm.oracle import restart_policy_allows
 from podfsm.probe import Prb, PrEvent, ProbeCtx
-from podfsm.records import ContainerKind, Ctr, Ctx, Term
+from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, PodPlan, Term
 from podfsm.records import CState as S
 from podfsm.table import Machine, Row, define
 
@@ -35,6 +35,7 @@ __all__ = [
     "CEvent",
     "KillOrder",
     "fire_probes",
+    "may_restart",
     "next_backoff",
     "restart_permitted",
     "restart_rule",
@@ -96,12 +97,17 @@ def restart_rule(policy: RestartPolicy, kind: ContainerKind, exit_code: int) -> 
     return restart_policy_allows(policy, exit_code)
 
 
+def may_restart(plan: PodPlan, cp: ContainerPlan, c: Ctr) -> bool:
+    """Whether the exited container ``c`` may run again under the plan's model's restart rule
+    (:func:`restart_rule`; no termination reads as exit code 0)."""
+    return plan.model.restart_rule(
+        plan.restart_policy, cp.kind, c.term.exit_code if c.term is not None else 0
+    )
+
+
 def restart_permitted(ctx: Ctx) -> bool:
     """True iff the exited container may run again under the model's restart rule (:func:`restart_rule`)."""
-    term = ctx.c.term
-    return ctx.model.restart_rule(
-        ctx.plan.restart_policy, ctx.cp.kind, term.exit_code if term is not None else 0
-    )
+    return may_restart(ctx.plan, ctx.cp, ctx.c)
 
 
 def _backoff_expired_entry(ctx: Ctx) -> bool:

@@ -33,7 +33,7 @@ from typing import Any, Final
 
 from podfsm.api import Pod, apply_defaults
 from podfsm.config import CLOCK_END_RULE, Config
-from podfsm.container import CEvent, KillOrder, fire_probes
+from podfsm.container import CEvent, KillOrder, fire_probes, may_restart
 from podfsm.enums import PodPhase, PullPolicy, RestartPolicy
 from podfsm.errors import IllegalTransition
 from podfsm.events import (
@@ -327,9 +327,7 @@ class _Settle:
         self.fire(idx, CEvent.SYNC)
 
     def may_restart(self, idx: int) -> bool:
-        c = self.ctrs[idx]
-        code = c.term.exit_code if c.term is not None else 0
-        return self.plan.model.restart_rule(self.plan.restart_policy, self.plan.containers[idx].kind, code)
+        return may_restart(self.plan, self.plan.containers[idx], self.ctrs[idx])
 
 
 def _generate_status(plan: PodPlan, s: PodState) -> PodState:
@@ -627,11 +625,10 @@ def _delete(
     out: list[KEvent] | None,
 ) -> PodState:
     """API DELETE: ``podStrategy.CheckGracefulDelete``, then the kubelet's termination (killPodWithSyncResult)."""
+    problem = _deletion_refusal(plan, s, ev, grace_option)  # the controllers' deletes skip refusal()
+    if problem is not None:
+        raise problem
     deletion_at, grace = _deletion(plan, s, grace_option)
-    if deletion_at > plan.config.last_second:  # controllers' deletes (taint manager, pod GC) land here
-        raise IllegalTransition(
-            describe(plan, s), ev, f"metadata.deletionTimestamp (now + {grace} s of grace): {CLOCK_END_RULE}"
-        )
     stage = _pod_fire(plan, s, s.stage, PEvent.DELETE, ev, grace=grace)
     s = s._replace(
         stage=stage, deletion_at=deletion_at, deletion_grace=grace, disruption=disruption or s.disruption
@@ -830,13 +827,19 @@ def refusal(plan: PodPlan, s: PodState, ev: Event) -> IllegalTransition | None:
     if rule is not None:
         return IllegalTransition(describe(plan, s), ev, rule, DOCS)
     if pev is PEvent.DELETE:
-        deletion_at, grace = _deletion(plan, s, ev.grace_period_seconds if type(ev) is Delete else None)
-        if deletion_at > plan.config.last_second:  # rest.BeforeDelete: deletionTimestamp = now + grace
-            return IllegalTransition(
-                describe(plan, s),
-                ev,
-                f"metadata.deletionTimestamp (now + {grace} s of grace): {CLOCK_END_RULE}",
-            )
+        return _deletion_refusal(plan, s, ev, ev.grace_period_seconds if type(ev) is Delete else None)
+    return None
+
+
+def _deletion_refusal(
+    plan: PodPlan, s: PodState, ev: Event, grace_option: int | None
+) -> IllegalTransition | None:
+    """A DELETE whose ``deletionTimestamp`` (rest.BeforeDelete: now + grace) would pass the clock's end."""
+    deletion_at, grace = _deletion(plan, s, grace_option)
+    if deletion_at > plan.config.last_second:
+        return IllegalTransition(
+            describe(plan, s), ev, f"metadata.deletionTimestamp (now + {grace} s of grace): {CLOCK_END_RULE}"
+        )
     return None
 
 

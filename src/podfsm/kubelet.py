@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final, Protocol
 
-from podfsm.container import CEvent, KillOrder
+from podfsm.container import CEvent, KillOrder, may_restart
 from podfsm.enums import PodPhase, RestartPolicy
 from podfsm.oracle import ContainerFacts, count_phase, decide_phase
 from podfsm.pod import PEvent
@@ -85,13 +85,6 @@ class SettlePass(Protocol):
 # ---------------------------------------------------------------------------------------------
 
 
-def _restartable(plan: PodPlan, cp: ContainerPlan, c: Ctr) -> bool:
-    """True iff the exited container ``c`` may run again under the model's restart rule."""
-    return plan.model.restart_rule(
-        plan.restart_policy, cp.kind, c.term.exit_code if c.term is not None else 0
-    )
-
-
 def container_view(plan: PodPlan, cp: ContainerPlan, c: Ctr) -> View:
     """The v1 container status of ``c``: the newest runtime instance gives ``state``, the one before
     ``lastState``; a cached sync error overlays a waiting reason on a container that will restart
@@ -114,7 +107,7 @@ def container_view(plan: PodPlan, cp: ContainerPlan, c: Ctr) -> View:
             return View("terminated", "", "", c.term, c.last, -1, False, _init_ready(cp, c.term))
         return View("waiting", c.shown or cp.default_reason, c.shown_msg, None, c.last, -1, False, False)
     if st is S.TERMINATED:
-        if c.shown and c.term is not None and _restartable(plan, cp, c):
+        if c.shown and c.term is not None and may_restart(plan, cp, c):
             return View("waiting", c.shown, c.shown_msg, None, c.term, -1, False, False)
         return View("terminated", "", "", c.term, c.last, -1, False, _init_ready(cp, c.term))
     # PULLING, PULL_BACKOFF, CREATING, CREATE_ERROR, CRASH_BACKOFF: the cached error shows until a sync succeeds

@@ -103,7 +103,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def replace_lone_surrogates(value: Any, done: dict[int, Any] | None = None) -> Any:
     """``value`` with each lone surrogate (``"\\ud800"`` in JSON) in a string or key replaced by U+FFFD.
 
-    Go's JSON decoder does the same, so the API server never stores one; a lone surrogate cannot
+    Go's JSON decoder does the same (``encoding/json`` Unmarshal: invalid UTF-16 surrogates become
+    U+FFFD), so the API server never stores one; a lone surrogate cannot
     be written as UTF-8. ``done`` keeps values YAML aliases share shared.
     """
     if done is None:
