@@ -507,3 +507,40 @@ def test_termination_message_shows_in_terminated_then_last_state() -> None:
     run(sim, {"event": "container_started", "container": "app"})  # the first restart is immediate
     app = statuses(sim)["app"]
     assert "running" in app["state"] and app["lastState"]["terminated"]["message"] == "panic: no config"
+
+
+def test_a_sidecar_killed_by_its_liveness_probe_says_init_container() -> None:
+    """computeInitContainerActions (kuberuntime_container.go) kills a restartable init container that
+    failed its liveness probe with "Init container X failed liveness probe", no ", will be
+    restarted" (that suffix is computePodActions', for regular containers), and restarts it."""
+    pod = {
+        "metadata": {"name": "p"},
+        "spec": {
+            "initContainers": [
+                {
+                    "name": "proxy",
+                    "image": "p:1",
+                    "restartPolicy": "Always",
+                    "livenessProbe": {"failureThreshold": 1},
+                }
+            ],
+            "containers": [{"name": "app", "image": "a:1", "livenessProbe": {"failureThreshold": 1}}],
+        },
+    }
+    sim = Simulator(pod)
+    for ev in [
+        {"event": "schedule", "node": "n"},
+        {"event": "image_pulled", "container": "proxy"},
+        {"event": "container_started", "container": "proxy"},
+    ]:
+        sim.apply(ev)
+    step = sim.apply({"event": "probe", "container": "proxy", "probe": "liveness", "result": "failure"})
+    assert [(e.reason, e.message) for e in step.events if e.reason == "Killing"] == [
+        ("Killing", "Init container proxy failed liveness probe")
+    ]
+    sim.apply({"event": "image_pulled", "container": "app"})
+    sim.apply({"event": "container_started", "container": "app"})
+    step = sim.apply({"event": "probe", "container": "app", "probe": "liveness", "result": "failure"})
+    assert [e.message for e in step.events if e.reason == "Killing"] == [
+        "Container app failed liveness probe, will be restarted"
+    ]

@@ -593,8 +593,15 @@ def _probe_result(plan: PodPlan, s: PodState, ev: ProbeResult, out: list[KEvent]
     c = c._replace(probes=c.probes[:pi] + (new_p,) + c.probes[pi + 1 :])
     s = _with_container(plan, s, idx, c)
     if new_p.state is PrState.HOLD:  # computePodActions: kill, restarted unless restartPolicy is Never
-        restart = plan.model.restart_rule(plan.restart_policy, cp.kind, 137)  # killed: a failure
-        message = f"Container {cp.name} failed {ev.probe} probe" + (", will be restarted" if restart else "")
+        if (
+            cp.kind is ContainerKind.SIDECAR
+        ):  # computeInitContainerActions: restarted, said without the suffix
+            message = f"Init container {cp.name} failed {ev.probe} probe"
+        else:  # computePodActions: ", will be restarted" when the pod's policy restarts a failure
+            restart = plan.model.restart_rule(plan.restart_policy, cp.kind, 137)  # killed: a failure
+            message = f"Container {cp.name} failed {ev.probe} probe" + (
+                ", will be restarted" if restart else ""
+            )
         grace = probe_kill_grace(plan, s, spec.grace)
         new = _apply(plan, s, idx, CEvent.KILL, KillOrder(s.t + grace, message), out)
         if new is not None:
