@@ -419,7 +419,7 @@ def test_fire_and_fire_reference_agree_on_the_pod_machine() -> None:
             (30, False, 10**6, True),
             (30, True, 5, False),
         ):
-            ctx = PodCtx(plan, grace, deleted, t=t, start_time=0, all_stopped=stopped)
+            ctx = PodCtx(plan, grace, 0 if deleted else -1, t=t, start_time=0, all_stopped=stopped)
             for s in POD.states:
                 for e in POD.events:
                     assert POD.fire(s, e, ctx) is POD.fire_reference(s, e, ctx), (s, e)

@@ -234,10 +234,12 @@ def test_kubelet_disruption_property_catches_an_early_condition() -> None:
 
 
 def test_init_failure_under_never_is_a_pod_table_row_read_in_spec_order() -> None:
-    """kubelet.init_failed, the projection the pod table's SYNC row reads: a failed regular init
-    container under Never, once every init container before it is done (a started sidecar, an
-    init container that exited 0); never under OnFailure; not while a sidecar before it waits."""
-    from podfsm.kubelet import init_failed
+    """kubelet.init_progress, the projection the pod table's SYNC rows read: FAILED for a failed
+    regular init container under Never, once every init container before it is done (a started
+    sidecar, an init container that exited 0); never under OnFailure; not while a sidecar before
+    it waits; DONE once every init container completed and every sidecar started."""
+    from podfsm.kubelet import init_progress
+    from podfsm.pod import InitProgress
     from podfsm.records import CState as S
     from podfsm.records import Ctr, Term
 
@@ -252,16 +254,15 @@ def test_init_failure_under_never_is_a_pod_table_row_read_in_spec_order() -> Non
     plan = compile_plan(Pod.from_api({"metadata": {"name": "p"}, "spec": spec}))
     failed = Ctr(state=S.TERMINATED, term=Term(1, "Error", "", 0, 1))
     running = Ctr(state=S.RUNNING, started_at=0, ever_started=True)
-    assert init_failed(plan, (running, failed, Ctr()))
-    assert not init_failed(
-        plan, (Ctr(), failed, Ctr())
-    )  # the sidecar has not started: initialization waits on it
-    assert not init_failed(
-        plan, (running, Ctr(state=S.TERMINATED, term=Term(0, "Completed", "", 0, 1)), Ctr())
-    )
+    completed = Ctr(state=S.TERMINATED, term=Term(0, "Completed", "", 0, 1))
+    assert init_progress(plan, (running, failed, Ctr())) is InitProgress.FAILED
+    # the sidecar has not started: initialization waits on it
+    assert init_progress(plan, (Ctr(), failed, Ctr())) is InitProgress.WAITING
+    assert init_progress(plan, (running, completed, Ctr())) is InitProgress.DONE
+    assert init_progress(plan, (running, Ctr(), Ctr())) is InitProgress.WAITING
     on_failure = compile_plan(
         Pod.from_api({"metadata": {"name": "p"}, "spec": {**spec, "restartPolicy": "OnFailure"}})
     )
-    assert not init_failed(on_failure, (running, failed, Ctr()))
+    assert init_progress(on_failure, (running, failed, Ctr())) is InitProgress.WAITING
     rows = list(plan.model.pod.rows_for(PStage.INITIALIZING, PEvent.SYNC))
-    assert [r.guard_name for r in rows] == ["deadline_passed", "init_failed_for_good"]
+    assert [r.guard_name for r in rows] == ["deadline_passed", "init_failed_for_good", "init_done"]

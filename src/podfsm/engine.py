@@ -62,13 +62,12 @@ from podfsm.kubelet import (
     KUBELET_DISRUPTION_REASON,
     RUNNING_VIEW,
     codes_of,
-    init_failed,
     kill_grace,
     probe_flags,
     probe_kill_grace,
 )
 from podfsm.model import DEFAULT, Model
-from podfsm.pod import PEvent, PodCtx, PodEffect, PStage
+from podfsm.pod import InitProgress, PEvent, PodCtx, PodEffect, PStage
 from podfsm.probe import Prb, PrEvent, ProbeCtx, ProbeKind, ProbeSpec, PrState
 from podfsm.qos import qos_class
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, KEvent, PodPlan, PodState
@@ -265,14 +264,12 @@ def _pod_fire(
     stage: PStage,
     event: PEvent,
     ev: Event | None,
-    grace: int = 0,
 ) -> PStage:
     """The pod machine's next stage; :class:`IllegalTransition` for a forbidden environment event."""
     rule = plan.model.pod.forbidden.get((stage, event))
     if rule is not None:
         raise IllegalTransition(describe(plan, s), ev if ev is not None else event.name, rule, DOCS)
-    pctx = PodCtx(plan, grace, s.deletion_at >= 0)
-    row = plan.model.fire_pod(stage, event, pctx)
+    row = plan.model.fire_pod(stage, event, PodCtx(plan, deletion_at=s.deletion_at))
     return stage if row is None else row.target
 
 
@@ -380,7 +377,7 @@ def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None) -> PodState:
             t=s.t,
             start_time=s.start_time,
             all_stopped=all(c.state in _DONE for c in st.ctrs),
-            init_failed=stage is PStage.INITIALIZING and init_failed(plan, st.ctrs),
+            init=model.init_progress(plan, st.ctrs) if stage is PStage.INITIALIZING else InitProgress.WAITING,
         )
         row = model.fire_pod(stage, PEvent.SYNC, pctx)
         if row is not None:
@@ -388,8 +385,10 @@ def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None) -> PodState:
                 effect: PodEffect = row.action(pctx, row.target)
                 if effect.event is not None and out is not None:
                     out.append(KEvent(*effect.event, "kubelet", s.t))
-                reason = effect.reason
-                s = s._replace(message=effect.message)
+                if effect.reason is not None:
+                    reason = effect.reason
+                if effect.message is not None:
+                    s = s._replace(message=effect.message)
                 if effect.kill:
                     kill_start = s.t
             stage = row.target
@@ -398,12 +397,13 @@ def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None) -> PodState:
             continue
         st.changed = False
         st.kill_start = kill_start
+        pev = None
         if stage is PStage.INITIALIZING:
-            pev = model.initializing(st)
+            model.initializing(st)
         elif stage is PStage.STARTED:
             pev = model.started(st)
         else:
-            pev = model.completing(st)
+            model.completing(st)
         touched = touched or st.changed
         if pev is not None:
             new_stage = _pod_fire(plan, s, stage, pev, None)
@@ -411,8 +411,6 @@ def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None) -> PodState:
                 if new_stage is PStage.COMPLETING:
                     kill_start = s.t
                 stage = new_stage
-                if stage is PStage.FINISHED:
-                    break
                 continue
         if not st.changed:
             break
@@ -609,18 +607,17 @@ def _probe_result(plan: PodPlan, s: PodState, ev: ProbeResult, out: list[KEvent]
     return _settle(plan, s, out)
 
 
-def _deletion(plan: PodPlan, s: PodState, grace_option: int | None) -> tuple[int, int]:
-    """``(deletionTimestamp, grace)`` of an API DELETE now (``CheckGracefulDelete``; rest.BeforeDelete):
-    the option, else the spec's grace; 0 for an unscheduled or terminal pod; a second delete only
-    shortens it."""
-    grace = plan.grace if grace_option is None else grace_option
-    if s.stage in (PStage.UNSCHEDULED, PStage.UNSCHEDULABLE) or s.phase.is_terminal:
-        grace = 0  # an unscheduled or terminal pod is removed at once
-    deletion_at = s.t + grace
-    if s.deletion_at >= 0:
-        deletion_at = min(deletion_at, s.deletion_at)  # a second delete can only shorten the grace period
-        grace = deletion_at - s.t
-    return deletion_at, grace
+def _deletion_row(
+    plan: PodPlan, s: PodState, grace_option: int | None
+) -> tuple[Row[PStage, PEvent, PodCtx], tuple[int, int]]:
+    """The pod table's DELETE row for ``s`` and what its action sets: ``(deletionTimestamp, grace)``
+    (:func:`podfsm.pod.graceful_delete`)."""
+    pctx = PodCtx(plan, grace_option, s.deletion_at, s.phase.is_terminal, t=s.t)
+    row = plan.model.fire_pod(s.stage, PEvent.DELETE, pctx)
+    assert row is not None and row.action is not None, "every stage a DELETE may reach has a DELETE row"
+    effect: PodEffect = row.action(pctx, row.target)
+    assert effect.deletion is not None
+    return row, effect.deletion
 
 
 def _delete(
@@ -635,8 +632,8 @@ def _delete(
     problem = _deletion_refusal(plan, s, ev, grace_option)  # the controllers' deletes skip refusal()
     if problem is not None:
         raise problem
-    deletion_at, grace = _deletion(plan, s, grace_option)
-    stage = _pod_fire(plan, s, s.stage, PEvent.DELETE, ev, grace=grace)
+    row, (deletion_at, grace) = _deletion_row(plan, s, grace_option)
+    stage = row.target
     s = s._replace(
         stage=stage, deletion_at=deletion_at, deletion_grace=grace, disruption=disruption or s.disruption
     )
@@ -842,7 +839,10 @@ def _deletion_refusal(
     plan: PodPlan, s: PodState, ev: Event, grace_option: int | None
 ) -> IllegalTransition | None:
     """A DELETE whose ``deletionTimestamp`` (rest.BeforeDelete: now + grace) would pass the clock's end."""
-    deletion_at, grace = _deletion(plan, s, grace_option)
+    rule = plan.model.pod.forbidden.get((s.stage, PEvent.DELETE))
+    if rule is not None:
+        return IllegalTransition(describe(plan, s), ev, rule, DOCS)
+    deletion_at, grace = _deletion_row(plan, s, grace_option)[1]
     if deletion_at > plan.config.last_second:
         return IllegalTransition(
             describe(plan, s), ev, f"metadata.deletionTimestamp (now + {grace} s of grace): {CLOCK_END_RULE}"

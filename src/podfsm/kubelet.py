@@ -6,10 +6,12 @@ worker does next. The engine (:mod:`podfsm.engine`) runs them; the model value
   :func:`container_view`, and :func:`codes_of`, each container's input to ``getPhase``.
 * **Phase** (``getPhase``, ``generateAPIPodStatus``, ``mergePodStatus``): :func:`phase_of`,
   :func:`kubelet_phase`, :func:`publish`.
-* **The pod worker** (``SyncPod`` / ``killPodWithSyncResult``), one decision per pod stage:
+* **The pod worker** (``SyncPod`` / ``killPodWithSyncResult``), one pass per pod stage:
   :func:`initializing`, :func:`started`, :func:`completing`. Each reads a settle pass
-  (:class:`SettlePass`): it syncs or kills containers through it and returns the pod machine's
-  next event, or ``None``.
+  (:class:`SettlePass`) and syncs or kills containers through it; :func:`started` returns the pod
+  machine's ``ALL_EXITED`` once no regular container can run again.
+* **The pod summary the pod table's SYNC rows read**: :func:`init_progress` (the pod-level
+  decisions themselves are rows of :data:`podfsm.pod.POD`).
 
 Every function reads the model it runs under from ``plan.model``: a decision never calls another
 by its module name, so replacing one in the model replaces it everywhere.
@@ -23,7 +25,7 @@ from typing import Any, Final, Protocol
 from podfsm.container import CEvent, KillOrder, may_restart
 from podfsm.enums import PodPhase, RestartPolicy
 from podfsm.oracle import ContainerFacts, count_phase, decide_phase
-from podfsm.pod import PEvent
+from podfsm.pod import InitProgress, PEvent
 from podfsm.probe import ProbeKind, Result
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, PodPlan, PodState, Term, View
 from podfsm.records import CState as S
@@ -40,7 +42,7 @@ __all__ = [
     "completing",
     "conditions_phase",
     "container_view",
-    "init_failed",
+    "init_progress",
     "initializing",
     "kill_grace",
     "kubelet_phase",
@@ -204,7 +206,10 @@ def codes_of(
 # ---------------------------------------------------------------------------------------------
 
 
-def initializing(st: SettlePass) -> PEvent | None:
+def initializing(st: SettlePass) -> None:
+    """Initialization (``computeInitContainerActions``): the init containers one at a time in spec
+    order, a sidecar counting as done once started. The pod table's SYNC rows take the outcome
+    (:func:`init_progress`): initialized, or failed under ``Never``."""
     plan = st.plan
     init_idx = plan.init_idx
     for pos, i in enumerate(init_idx):
@@ -217,23 +222,20 @@ def initializing(st: SettlePass) -> PEvent | None:
             nxt = init_idx[pos + 1] if pos + 1 < len(init_idx) else None
             if st.ctrs[i].ever_started and nxt is not None and st.ctrs[nxt].state is not S.WAITING:
                 continue  # a restarting sidecar no longer holds back init containers after it
-            return None
+            return
         c = st.ctrs[i]
         if c.state is S.TERMINATED and c.term is not None and c.term.exit_code == 0:
             continue
         st.sync(i)  # a failure under Never never gets here: the pod table's SYNC row took it first
-        return None
-    return PEvent.INIT_DONE
+        return
 
 
-def init_failed(plan: PodPlan, ctrs: Sequence[Ctr]) -> bool:
-    """Whether initialization has reached a regular init container that failed under ``Never``
-    (``computeInitContainerActions``: KillPod, and the init containers it would have started,
-    restarting sidecars included, are dropped). Read in spec order as :func:`initializing` walks:
-    a started sidecar, or one restarting with the next init container past waiting, and a regular
-    init container that exited 0 are behind it."""
-    if plan.restart_policy is not RestartPolicy.NEVER:
-        return False
+def init_progress(plan: PodPlan, ctrs: Sequence[Ctr]) -> InitProgress:
+    """Where initialization stands (``computeInitContainerActions``), read in spec order as
+    :func:`initializing` walks: a started sidecar, or one restarting with the next init container
+    past waiting, and a regular init container that exited 0 are behind it; a regular init
+    container that failed under ``Never`` ends it (KillPod; the init containers it would have
+    started, restarting sidecars included, are dropped)."""
     init_idx = plan.init_idx
     for pos, i in enumerate(init_idx):
         cp, c = plan.containers[i], ctrs[i]
@@ -243,13 +245,14 @@ def init_failed(plan: PodPlan, ctrs: Sequence[Ctr]) -> bool:
             nxt = init_idx[pos + 1] if pos + 1 < len(init_idx) else None
             if c.ever_started and nxt is not None and ctrs[nxt].state is not S.WAITING:
                 continue
-            return False
+            return InitProgress.WAITING
         if c.state is S.TERMINATED and c.term is not None:
             if c.term.exit_code == 0:
                 continue
-            return True
-        return False
-    return False
+            if plan.restart_policy is RestartPolicy.NEVER:
+                return InitProgress.FAILED
+        return InitProgress.WAITING
+    return InitProgress.DONE
 
 
 def started(st: SettlePass) -> PEvent | None:
@@ -267,7 +270,7 @@ def started(st: SettlePass) -> PEvent | None:
     return PEvent.ALL_EXITED
 
 
-def completing(st: SettlePass) -> PEvent | None:
+def completing(st: SettlePass) -> None:
     """KillPod (or a deletion): stop what runs within the grace period, start nothing (killPodWithSyncResult)."""
     plan = st.plan
     t = st.t
@@ -297,7 +300,7 @@ def completing(st: SettlePass) -> PEvent | None:
     for i, c in enumerate(st.ctrs):
         if c.state in KILLING:
             st.sync(i)  # preStop abandoned / SIGKILL when the grace period ends
-    return None  # the end of the kill is the pod table's SYNC row (all_stopped), at the next turn
+    # the end of the kill is the pod table's SYNC row (all_stopped), at the next turn
 
 
 # ---------------------------------------------------------------------------------------------

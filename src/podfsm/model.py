@@ -29,8 +29,11 @@ Fields, and who reads them:
 ``kubelet_phase``         the phase ``generateAPIPodStatus`` computes (:func:`podfsm.kubelet.kubelet_phase`)
 ``publish``               the phase ``mergePodStatus`` lets through (:func:`podfsm.kubelet.publish`)
 ``conditions_phase``      the phase the kubelet's conditions are generated from (its computed one)
-``initializing``,         the pod worker's decision in each stage (:mod:`podfsm.kubelet`)
-``started``,
+``init_progress``         the pod summary the pod table's SYNC rows read: where initialization
+                          stands (:func:`podfsm.kubelet.init_progress`)
+``initializing``,         the pod worker's pass in each stage: what it syncs or kills; ``started``
+``started``,              returns ``ALL_EXITED`` once no regular container can run again
+                          (:mod:`podfsm.kubelet`)
 ``completing``
 ``condition``,            the snapshot's condition entry, ``TerminatePod``'s rewrite,
 ``terminate_pod``,        ``GeneratePodReadyCondition`` (:mod:`podfsm.snapshot`, :mod:`podfsm.oracle`)
@@ -46,7 +49,7 @@ Fields, and who reads them:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any, Final
 
@@ -55,7 +58,7 @@ from podfsm.container import CONTAINER, CEvent, next_backoff, not_due, restart_r
 from podfsm.enums import PodPhase, RestartPolicy
 from podfsm.node import NODE, NEvent, NodeCtx, NState
 from podfsm.oracle import Condition, pod_ready_condition
-from podfsm.pod import POD, PEvent, PodCtx, PStage
+from podfsm.pod import POD, InitProgress, PEvent, PodCtx, PStage
 from podfsm.probe import PROBE, PrEvent, ProbeCtx, PrState
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, PodPlan, PodState, View
 from podfsm.records import CState as S
@@ -99,9 +102,10 @@ class Model:
     kubelet_phase: Callable[[PodPlan, PodState], PodPhase]
     publish: Callable[..., PodState]
     conditions_phase: Callable[[PodPlan, PodState], PodPhase]
-    initializing: Callable[[kubelet.SettlePass], PEvent | None]
+    init_progress: Callable[[PodPlan, Sequence[Ctr]], InitProgress]
+    initializing: Callable[[kubelet.SettlePass], None]
     started: Callable[[kubelet.SettlePass], PEvent | None]
-    completing: Callable[[kubelet.SettlePass], PEvent | None]
+    completing: Callable[[kubelet.SettlePass], None]
     condition: Callable[..., dict[str, Any]]
     terminate_pod: Callable[[PodPlan, list[dict[str, Any]]], None]
     disruption_shown: Callable[[PodState], bool]
@@ -146,6 +150,7 @@ DEFAULT: Final = Model(
     kubelet_phase=kubelet.kubelet_phase,
     publish=kubelet.publish,
     conditions_phase=kubelet.conditions_phase,
+    init_progress=kubelet.init_progress,
     initializing=kubelet.initializing,
     started=kubelet.started,
     completing=kubelet.completing,

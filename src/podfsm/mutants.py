@@ -17,7 +17,7 @@ mutant does not (``tests/test_mutants.py`` checks both, for every mutant).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final, cast
@@ -28,7 +28,7 @@ from podfsm.enums import PodPhase, PullPolicy, RestartPolicy
 from podfsm.explorer import ModelConfig
 from podfsm.model import DEFAULT, Model
 from podfsm.oracle import Condition
-from podfsm.pod import PEvent
+from podfsm.pod import InitProgress, PEvent
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, PodPlan, PodState, View
 from podfsm.records import CState as S
 from podfsm.table import Machine, Row, define
@@ -148,32 +148,32 @@ def _onfailure_restarts_success(m: Model) -> Model:
 
 
 def _skip_init_container(m: Model) -> Model:
-    base = m.initializing
+    base_pass, base_progress = m.initializing, m.init_progress
 
-    def initializing(st: Any) -> PEvent | None:
-        plan: PodPlan = st.plan
+    def without_first(plan: PodPlan) -> PodPlan:
         first = next((i for i in plan.init_idx if i not in plan.sidecar_idx), None)
-        if first is None:
-            return base(st)
-        view = _SettleView(st, plan._replace(init_idx=tuple(i for i in plan.init_idx if i != first)))
-        return base(cast(Any, view))
+        return plan._replace(init_idx=tuple(i for i in plan.init_idx if i != first))
 
-    return m.replace(initializing=initializing)
+    def initializing(st: Any) -> None:
+        base_pass(cast(Any, _SettleView(st, without_first(st.plan))))
+
+    def init_progress(plan: PodPlan, ctrs: Sequence[Ctr]) -> InitProgress:
+        return base_progress(without_first(plan), ctrs)
+
+    return m.replace(initializing=initializing, init_progress=init_progress)
 
 
 def _parallel_init(m: Model) -> Model:
     base = m.initializing
 
-    def initializing(st: Any) -> PEvent | None:
-        pev = base(st)
-        if pev is None:
-            current = _first_unfinished_init(st)
-            plan = st.plan
-            if current is not None and st.ctrs[current].state is S.RUNNING:
-                pos = plan.init_idx.index(current)
-                if pos + 1 < len(plan.init_idx):
-                    st.sync(plan.init_idx[pos + 1])
-        return pev
+    def initializing(st: Any) -> None:
+        base(st)  # the pass runs while initialization is not done (the pod table's SYNC rows say)
+        current = _first_unfinished_init(st)
+        plan = st.plan
+        if current is not None and st.ctrs[current].state is S.RUNNING:
+            pos = plan.init_idx.index(current)
+            if pos + 1 < len(plan.init_idx):
+                st.sync(plan.init_idx[pos + 1])
 
     return m.replace(initializing=initializing)
 
@@ -181,12 +181,10 @@ def _parallel_init(m: Model) -> Model:
 def _app_before_init(m: Model) -> Model:
     base = m.initializing
 
-    def initializing(st: Any) -> PEvent | None:
-        pev = base(st)
-        if pev is None:
-            for i in st.plan.regular_idx:
-                st.sync(i)
-        return pev
+    def initializing(st: Any) -> None:
+        base(st)
+        for i in st.plan.regular_idx:
+            st.sync(i)
 
     return m.replace(initializing=initializing)
 
@@ -529,7 +527,7 @@ MUTANTS: Final[dict[str, Mutant]] = {
         ),
         Mutant(
             "sidecar-keeps-pod-alive",
-            "ALL_EXITED never fires while the pod has sidecars: it stays Running, they keep restarting",
+            "KillPod never comes while the pod has sidecars: it stays Running, they keep restarting",
             "phase-is-getphase",
             _w("sidecar-keeps-pod-alive", _SIDECAR_JOB, max_restarts=1, max_depth=8),
             _sidecar_keeps_pod_alive,

@@ -30,7 +30,16 @@ from podfsm.table import Machine, Row, define
 if TYPE_CHECKING:
     from podfsm.records import PodPlan
 
-__all__ = ["DEADLINE_MESSAGE", "POD", "PEvent", "PStage", "PodCtx", "PodEffect"]
+__all__ = [
+    "DEADLINE_MESSAGE",
+    "POD",
+    "InitProgress",
+    "PEvent",
+    "PStage",
+    "PodCtx",
+    "PodEffect",
+    "graceful_delete",
+]
 
 #: activeDeadlineHandler's message (active_deadline.go), in the DeadlineExceeded Event and status.message
 DEADLINE_MESSAGE: Final = "Pod was active on the node longer than the specified deadline"
@@ -52,7 +61,6 @@ class PEvent(IntEnum):
 
     SCHEDULE = 0
     UNSCHEDULABLE = 1
-    INIT_DONE = 2  # every init container completed (sidecars: started)
     ALL_EXITED = 4  # every regular container exited and none will restart
     SYNC = 5  # the pod worker syncs the pod: the decisions its guards take from the pod as it is
     DELETE = 7  # API DELETE (kubectl delete, the Eviction API, the taint manager, PodGC)
@@ -63,27 +71,55 @@ class PEvent(IntEnum):
 P, PE = PStage, PEvent
 
 
+class InitProgress(IntEnum):
+    """Where initialization stands, read in spec order as ``computeInitContainerActions`` walks."""
+
+    WAITING = 0  # an init container has still to complete (a sidecar: to start)
+    DONE = 1  # every init container completed, every sidecar started: regular containers may start
+    FAILED = 2  # a regular init container failed under restartPolicy Never: no retry
+
+
 class PodCtx(NamedTuple):
-    """What the pod table's guards read: the plan, a DELETE's grace, whether the pod is deleted, the
-    clock and ``status.startTime``, and whether every container is done (exited or given up)."""
+    """What the pod table's guards and actions read, a summary of the pod (the engine builds it):
+    the plan, a DELETE's grace option, ``metadata.deletionTimestamp``, whether the published phase
+    is terminal, the clock and ``status.startTime``, where initialization stands and whether every
+    container is done (exited or given up)."""
 
     plan: PodPlan
-    grace: int = 0  # the grace period of a DELETE
-    deleted: bool = False
+    grace_option: int | None = None  # a DELETE's gracePeriodSeconds (None: the spec's)
+    deletion_at: int = -1  # metadata.deletionTimestamp (-1: not set)
+    terminal: bool = False  # the published phase is Failed or Succeeded
     t: int = 0
     start_time: int = -1
     all_stopped: bool = False  # every container TERMINATED or ABANDONED: no process is left
-    init_failed: bool = False  # the init container initialization waits on failed, for good
+    init: InitProgress = InitProgress.WAITING
 
 
 class PodEffect(NamedTuple):
     """What a pod row's action does besides moving the stage: ``status.reason`` and ``message``, the
-    kubelet's Event ``(type, reason, message)`` if any, and whether KillPod starts now."""
+    kubelet's Event ``(type, reason, message)`` if any, and whether KillPod starts now. ``None``
+    keeps what the status says."""
 
-    reason: str
-    message: str
+    reason: str | None
+    message: str | None
     event: tuple[str, str, str] | None
     kill: bool
+    deletion: tuple[int, int] | None = None  # an API DELETE: (deletionTimestamp, grace period)
+
+
+def graceful_delete(ctx: PodCtx, *, bound: bool = True) -> tuple[int, int]:
+    """``(deletionTimestamp, grace)`` of an API DELETE now (strategy.go ``CheckGracefulDelete``,
+    rest.BeforeDelete): the DELETE's option, else ``terminationGracePeriodSeconds``; 0 for a pod
+    no kubelet runs (``bound`` False: unscheduled) or in a terminal phase; a second delete can only
+    shorten it (BeforeDelete keeps the earlier deletionTimestamp)."""
+    grace = ctx.plan.grace if ctx.grace_option is None else ctx.grace_option
+    if not bound or ctx.terminal:
+        grace = 0
+    deletion_at = ctx.t + grace
+    if ctx.deletion_at >= 0:
+        deletion_at = min(deletion_at, ctx.deletion_at)
+        grace = deletion_at - ctx.t
+    return deletion_at, grace
 
 
 def has_init_containers(ctx: PodCtx) -> bool:
@@ -93,12 +129,12 @@ def has_init_containers(ctx: PodCtx) -> bool:
 
 def graceful(ctx: PodCtx) -> bool:
     """True iff the delete's grace period is positive: the object stays until the kubelet confirms (CheckGracefulDelete)."""
-    return bool(ctx.grace > 0)
+    return graceful_delete(ctx)[1] > 0
 
 
 def deletion_requested(ctx: PodCtx) -> bool:
     """True iff the pod has a deletionTimestamp: the kubelet deletes it once terminal (canBeDeleted)."""
-    return bool(ctx.deleted)
+    return ctx.deletion_at >= 0
 
 
 def deadline_passed(ctx: PodCtx) -> bool:
@@ -114,12 +150,28 @@ def all_stopped(ctx: PodCtx) -> bool:
 
 def init_failed_for_good(ctx: PodCtx) -> bool:
     """True iff the init container initialization has reached failed and restartPolicy is Never: no retry (computeInitContainerActions: KillPod, nothing started)."""
-    return ctx.init_failed
+    return ctx.init is InitProgress.FAILED
+
+
+def init_done(ctx: PodCtx) -> bool:
+    """True iff every init container has completed and every sidecar has started (computeInitContainerActions returns initialized)."""
+    return ctx.init is InitProgress.DONE
 
 
 def kill_pod(ctx: PodCtx, target: PStage) -> PodEffect:
     """KillPod starts; the status keeps its reason and message."""
-    return PodEffect("", "", None, kill=True)
+    return PodEffect(None, None, None, kill=True)
+
+
+def mark_deleted(ctx: PodCtx, target: PStage) -> PodEffect:
+    """API DELETE of a bound pod: ``metadata.deletionTimestamp`` and ``deletionGracePeriodSeconds``
+    (:func:`graceful_delete`); the object stays while the grace runs, or goes at once with grace 0."""
+    return PodEffect(None, None, None, kill=False, deletion=graceful_delete(ctx))
+
+
+def remove_unbound(ctx: PodCtx, target: PStage) -> PodEffect:
+    """API DELETE of a pod no kubelet runs: grace 0, the object is removed at once."""
+    return PodEffect(None, None, None, kill=False, deletion=graceful_delete(ctx, bound=False))
 
 
 def deadline_exceeded(ctx: PodCtx, target: PStage) -> PodEffect:
@@ -135,8 +187,6 @@ _INIT = "kuberuntime_container.go computeInitContainerActions"
 _DEADLINE = "active_deadline.go ShouldEvict: phase Failed, reason DeadlineExceeded"
 _KILLPOD = "kuberuntime_manager.go computePodActions: KillPod when no container is kept or started"
 _GRACE0 = "strategy.go CheckGracefulDelete: grace 0, the object is removed at once"
-
-_GRACE0 = "strategy.go CheckGracefulDelete: grace 0, the object is removed at once"
 _RUNNING_STAGES = (P.INITIALIZING, P.STARTED, P.COMPLETING, P.TERMINATING)
 
 ROWS: Final[tuple[Row[PStage, PEvent, PodCtx], ...]] = (
@@ -146,7 +196,6 @@ ROWS: Final[tuple[Row[PStage, PEvent, PodCtx], ...]] = (
     Row(PE.SCHEDULE, P.UNSCHEDULABLE, P.INITIALIZING, has_init_containers, None, _SCHED),
     Row(PE.SCHEDULE, P.UNSCHEDULABLE, P.STARTED, None, None, _SCHED),
     Row(PE.UNSCHEDULABLE, P.UNSCHEDULABLE, P.UNSCHEDULABLE, None, None, _UNSCHED + " (retried)"),
-    Row(PE.INIT_DONE, P.INITIALIZING, P.STARTED, None, None, _INIT),
     Row(PE.SYNC, P.INITIALIZING, P.COMPLETING, deadline_passed, deadline_exceeded, _DEADLINE),
     Row(
         PE.SYNC,
@@ -156,6 +205,7 @@ ROWS: Final[tuple[Row[PStage, PEvent, PodCtx], ...]] = (
         kill_pod,
         _INIT + " (restartPolicy Never: KillPod, InitContainersToStart dropped)",
     ),
+    Row(PE.SYNC, P.INITIALIZING, P.STARTED, init_done, None, _INIT + ": initialized"),
     Row(PE.SYNC, P.STARTED, P.COMPLETING, deadline_passed, deadline_exceeded, _DEADLINE),
     Row(PE.ALL_EXITED, P.STARTED, P.COMPLETING, None, None, _KILLPOD),
     Row(
@@ -166,8 +216,8 @@ ROWS: Final[tuple[Row[PStage, PEvent, PodCtx], ...]] = (
         None,
         "status_manager.go mergePodStatus: terminal once no container runs",
     ),
-    Row(PE.DELETE, P.UNSCHEDULED, P.REMOVED, None, None, _GRACE0 + " (unscheduled pod)"),
-    Row(PE.DELETE, P.UNSCHEDULABLE, P.REMOVED, None, None, _GRACE0 + " (unscheduled pod)"),
+    Row(PE.DELETE, P.UNSCHEDULED, P.REMOVED, None, remove_unbound, _GRACE0 + " (unscheduled pod)"),
+    Row(PE.DELETE, P.UNSCHEDULABLE, P.REMOVED, None, remove_unbound, _GRACE0 + " (unscheduled pod)"),
     *(
         row
         for s in _RUNNING_STAGES
@@ -177,13 +227,13 @@ ROWS: Final[tuple[Row[PStage, PEvent, PodCtx], ...]] = (
                 s,
                 P.TERMINATING,
                 graceful,
-                None,
+                mark_deleted,
                 "strategy.go CheckGracefulDelete: deletionTimestamp set",
             ),
-            Row(PE.DELETE, s, P.REMOVED, None, None, _GRACE0 + " (--grace-period=0 --force)"),
+            Row(PE.DELETE, s, P.REMOVED, None, mark_deleted, _GRACE0 + " (--grace-period=0 --force)"),
         )
     ),
-    Row(PE.DELETE, P.FINISHED, P.REMOVED, None, None, _GRACE0 + " (terminal phase)"),
+    Row(PE.DELETE, P.FINISHED, P.REMOVED, None, mark_deleted, _GRACE0 + " (terminal phase)"),
     Row(
         PE.SYNC,
         P.TERMINATING,
@@ -225,7 +275,6 @@ FORBIDDEN: Final = {
 }
 
 _KUBELET_EVENTS = (
-    PE.INIT_DONE,
     PE.ALL_EXITED,
     PE.SYNC,
     PE.REMOVE,
@@ -235,18 +284,14 @@ _NO_KUBELET = "no kubelet runs the pod before it is bound"
 _DONE = "the pod is past that point"
 IGNORED: Final = {
     **{(s, e): _NO_KUBELET for s in (P.UNSCHEDULED, P.UNSCHEDULABLE) for e in _KUBELET_EVENTS},
-    (P.INITIALIZING, PE.ALL_EXITED): "regular containers have not started during initialization",
-    (P.STARTED, PE.INIT_DONE): _DONE,
     **{
         (s, PE.REMOVE): "only a finished pod is removed by the kubelet"
         for s in (P.INITIALIZING, P.STARTED, P.COMPLETING, P.TERMINATING)
     },
-    **{(P.COMPLETING, e): _DONE for e in (PE.INIT_DONE, PE.ALL_EXITED, PE.KUBELET_EVICT)},
-    **{
-        (P.TERMINATING, e): "a deleted pod only stops"
-        for e in (PE.INIT_DONE, PE.ALL_EXITED, PE.KUBELET_EVICT)
-    },
-    **{(P.FINISHED, e): _DONE for e in (PE.INIT_DONE, PE.ALL_EXITED, PE.SYNC, PE.KUBELET_EVICT)},
+    (P.INITIALIZING, PE.ALL_EXITED): "regular containers have not started during initialization",
+    **{(P.COMPLETING, e): _DONE for e in (PE.ALL_EXITED, PE.KUBELET_EVICT)},
+    **{(P.TERMINATING, e): "a deleted pod only stops" for e in (PE.ALL_EXITED, PE.KUBELET_EVICT)},
+    **{(P.FINISHED, e): _DONE for e in (PE.ALL_EXITED, PE.SYNC, PE.KUBELET_EVICT)},
     **{(P.REMOVED, e): _GONE for e in _KUBELET_EVENTS},
 }
 
