@@ -544,3 +544,31 @@ def test_a_sidecar_killed_by_its_liveness_probe_says_init_container() -> None:
     assert [e.message for e in step.events if e.reason == "Killing"] == [
         "Container app failed liveness probe, will be restarted"
     ]
+
+
+def test_killpod_when_the_last_regular_container_exits_does_not_restart_a_sidecar() -> None:
+    """computePodActions (kuberuntime_manager.go): once no regular container is kept or started,
+    KillPod with ``InitContainersToStart = nil``: a sidecar whose restart is due in that same sync
+    is not restarted (no BackOff Event), and the pod finishes. Regression: the model used to sync
+    the sidecars before taking the decision."""
+    spec = {
+        "restartPolicy": "Never",
+        "initContainers": [{"name": "proxy", "image": "p:1", "restartPolicy": "Always"}],
+        "containers": [{"name": "app", "image": "a:1"}],
+    }
+    sim = sim_of(spec)
+    run(
+        sim,
+        {"event": "schedule", "node": "n"},
+        {"event": "image_pulled", "container": "proxy"},
+        {"event": "container_started", "container": "proxy"},
+        {"event": "image_pulled", "container": "app"},
+        {"event": "container_started", "container": "app"},
+        {"event": "container_exited", "container": "proxy", "exit_code": 1},  # restarted at once
+        {"event": "container_exited", "container": "app", "exit_code": 0},  # the sidecar's start is in flight
+    )
+    assert sim.pod["status"]["phase"] == "Running"
+    st = sim.apply({"event": "container_start_failed", "container": "proxy", "reason": "RunContainerError"})
+    assert [e.reason for e in st.events] == ["Created", "Failed"]  # no BackOff: nothing is restarted
+    assert st.pod["status"]["phase"] == "Succeeded" and st.columns.status == "Completed"
+    assert "terminated" in statuses(sim)["proxy"]["state"]

@@ -378,6 +378,7 @@ def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None) -> PodState:
             start_time=s.start_time,
             all_stopped=all(c.state in _DONE for c in st.ctrs),
             init=model.init_progress(plan, st.ctrs) if stage is PStage.INITIALIZING else InitProgress.WAITING,
+            all_exited=stage is PStage.STARTED and model.all_exited(plan, st.ctrs),
         )
         row = model.fire_pod(stage, PEvent.SYNC, pctx)
         if row is not None:
@@ -397,21 +398,13 @@ def _settle(plan: PodPlan, s: PodState, out: list[KEvent] | None) -> PodState:
             continue
         st.changed = False
         st.kill_start = kill_start
-        pev = None
         if stage is PStage.INITIALIZING:
             model.initializing(st)
         elif stage is PStage.STARTED:
-            pev = model.started(st)
+            model.started(st)
         else:
             model.completing(st)
         touched = touched or st.changed
-        if pev is not None:
-            new_stage = _pod_fire(plan, s, stage, pev, None)
-            if new_stage is not stage:
-                if new_stage is PStage.COMPLETING:
-                    kill_start = s.t
-                stage = new_stage
-                continue
         if not st.changed:
             break
     else:

@@ -8,10 +8,9 @@ worker does next. The engine (:mod:`podfsm.engine`) runs them; the model value
   :func:`kubelet_phase`, :func:`publish`.
 * **The pod worker** (``SyncPod`` / ``killPodWithSyncResult``), one pass per pod stage:
   :func:`initializing`, :func:`started`, :func:`completing`. Each reads a settle pass
-  (:class:`SettlePass`) and syncs or kills containers through it; :func:`started` returns the pod
-  machine's ``ALL_EXITED`` once no regular container can run again.
-* **The pod summary the pod table's SYNC rows read**: :func:`init_progress` (the pod-level
-  decisions themselves are rows of :data:`podfsm.pod.POD`).
+  (:class:`SettlePass`) and syncs or kills containers through it.
+* **The pod summary the pod table's SYNC rows read**: :func:`init_progress`, :func:`all_exited`
+  (the pod-level decisions themselves are rows of :data:`podfsm.pod.POD`).
 
 Every function reads the model it runs under from ``plan.model``: a decision never calls another
 by its module name, so replacing one in the model replaces it everywhere.
@@ -25,7 +24,7 @@ from typing import Any, Final, Protocol
 from podfsm.container import CEvent, KillOrder, may_restart
 from podfsm.enums import PodPhase, RestartPolicy
 from podfsm.oracle import ContainerFacts, count_phase, decide_phase
-from podfsm.pod import InitProgress, PEvent
+from podfsm.pod import InitProgress
 from podfsm.probe import ProbeKind, Result
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, PodPlan, PodState, Term, View
 from podfsm.records import CState as S
@@ -38,6 +37,7 @@ __all__ = [
     "KUBELET_DISRUPTION_REASON",
     "RUNNING_VIEW",
     "SettlePass",
+    "all_exited",
     "codes_of",
     "completing",
     "conditions_phase",
@@ -255,19 +255,30 @@ def init_progress(plan: PodPlan, ctrs: Sequence[Ctr]) -> InitProgress:
     return InitProgress.DONE
 
 
-def started(st: SettlePass) -> PEvent | None:
+def started(st: SettlePass) -> None:
+    """Initialized (``computePodActions``): sidecars restart whatever the pod's restartPolicy,
+    regular containers by policy. KillPod, once no regular container can run again, is the pod
+    table's SYNC row (:func:`all_exited`), taken before this pass: a sidecar is then not restarted."""
     plan = st.plan
     for i in plan.sidecar_idx:
-        st.sync(i)  # sidecars restart whatever the pod's restartPolicy
+        st.sync(i)
     for i in plan.regular_idx:
         st.sync(i)
-    if st.nbusy:
-        return None  # the pod worker's SyncPod finishes the start in flight before it decides anything else
+
+
+def all_exited(plan: PodPlan, ctrs: Sequence[Ctr]) -> bool:
+    """True iff every regular container has exited and may not run again, and no start is in
+    flight: ``computePodActions`` keeps no container and starts none, so KillPod (and
+    ``InitContainersToStart = nil``: sidecars never keep a pod alive). A start in flight (a runtime
+    call the pod worker waits on) finishes first: SyncPod is one call."""
+    for c in ctrs:
+        if c.state in BUSY:
+            return False
     for i in plan.regular_idx:
-        c = st.ctrs[i]
-        if c.state is not S.TERMINATED or st.may_restart(i):
-            return None
-    return PEvent.ALL_EXITED
+        c = ctrs[i]
+        if c.state is not S.TERMINATED or may_restart(plan, plan.containers[i], c):
+            return False
+    return True
 
 
 def completing(st: SettlePass) -> None:

@@ -29,11 +29,11 @@ Fields, and who reads them:
 ``kubelet_phase``         the phase ``generateAPIPodStatus`` computes (:func:`podfsm.kubelet.kubelet_phase`)
 ``publish``               the phase ``mergePodStatus`` lets through (:func:`podfsm.kubelet.publish`)
 ``conditions_phase``      the phase the kubelet's conditions are generated from (its computed one)
-``init_progress``         the pod summary the pod table's SYNC rows read: where initialization
-                          stands (:func:`podfsm.kubelet.init_progress`)
-``initializing``,         the pod worker's pass in each stage: what it syncs or kills; ``started``
-``started``,              returns ``ALL_EXITED`` once no regular container can run again
-                          (:mod:`podfsm.kubelet`)
+``init_progress``,        the pod summary the pod table's SYNC rows read: where initialization
+``all_exited``            stands, whether every regular container exited for good
+                          (:func:`podfsm.kubelet.init_progress`, :func:`podfsm.kubelet.all_exited`)
+``initializing``,         the pod worker's pass in each stage: what it syncs or kills
+``started``,              (:mod:`podfsm.kubelet`)
 ``completing``
 ``condition``,            the snapshot's condition entry, ``TerminatePod``'s rewrite,
 ``terminate_pod``,        ``GeneratePodReadyCondition`` (:mod:`podfsm.snapshot`, :mod:`podfsm.oracle`)
@@ -104,7 +104,8 @@ class Model:
     conditions_phase: Callable[[PodPlan, PodState], PodPhase]
     init_progress: Callable[[PodPlan, Sequence[Ctr]], InitProgress]
     initializing: Callable[[kubelet.SettlePass], None]
-    started: Callable[[kubelet.SettlePass], PEvent | None]
+    all_exited: Callable[[PodPlan, Sequence[Ctr]], bool]
+    started: Callable[[kubelet.SettlePass], None]
     completing: Callable[[kubelet.SettlePass], None]
     condition: Callable[..., dict[str, Any]]
     terminate_pod: Callable[[PodPlan, list[dict[str, Any]]], None]
@@ -152,6 +153,7 @@ DEFAULT: Final = Model(
     conditions_phase=kubelet.conditions_phase,
     init_progress=kubelet.init_progress,
     initializing=kubelet.initializing,
+    all_exited=kubelet.all_exited,
     started=kubelet.started,
     completing=kubelet.completing,
     condition=snapshot.condition,

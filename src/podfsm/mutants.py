@@ -28,7 +28,7 @@ from podfsm.enums import PodPhase, PullPolicy, RestartPolicy
 from podfsm.explorer import ModelConfig
 from podfsm.model import DEFAULT, Model
 from podfsm.oracle import Condition
-from podfsm.pod import InitProgress, PEvent
+from podfsm.pod import InitProgress
 from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, PodPlan, PodState, View
 from podfsm.records import CState as S
 from podfsm.table import Machine, Row, define
@@ -242,15 +242,12 @@ def _ignore_grace_period(m: Model) -> Model:
 
 
 def _sidecar_keeps_pod_alive(m: Model) -> Model:
-    base = m.started
+    base = m.all_exited
 
-    def started(st: Any) -> PEvent | None:
-        pev = base(st)
-        if pev is PEvent.ALL_EXITED and st.plan.sidecar_idx:
-            return None  # a running sidecar keeps the pod going
-        return pev
+    def all_exited(plan: PodPlan, ctrs: Sequence[Ctr]) -> bool:
+        return base(plan, ctrs) and not plan.sidecar_idx  # a running sidecar keeps the pod going
 
-    return m.replace(started=started)
+    return m.replace(all_exited=all_exited)
 
 
 def _image_never_pull_pulls(m: Model) -> Model:

@@ -61,7 +61,6 @@ class PEvent(IntEnum):
 
     SCHEDULE = 0
     UNSCHEDULABLE = 1
-    ALL_EXITED = 4  # every regular container exited and none will restart
     SYNC = 5  # the pod worker syncs the pod: the decisions its guards take from the pod as it is
     DELETE = 7  # API DELETE (kubectl delete, the Eviction API, the taint manager, PodGC)
     REMOVE = 8  # the kubelet deletes the finished object (status_manager canBeDeleted)
@@ -93,6 +92,7 @@ class PodCtx(NamedTuple):
     start_time: int = -1
     all_stopped: bool = False  # every container TERMINATED or ABANDONED: no process is left
     init: InitProgress = InitProgress.WAITING
+    all_exited: bool = False  # every regular container exited for good, no start in flight
 
 
 class PodEffect(NamedTuple):
@@ -158,6 +158,11 @@ def init_done(ctx: PodCtx) -> bool:
     return ctx.init is InitProgress.DONE
 
 
+def all_exited_for_good(ctx: PodCtx) -> bool:
+    """True iff every regular container has exited and may not run again, with no start in flight: no container is kept or started (computePodActions: KillPod)."""
+    return ctx.all_exited
+
+
 def kill_pod(ctx: PodCtx, target: PStage) -> PodEffect:
     """KillPod starts; the status keeps its reason and message."""
     return PodEffect(None, None, None, kill=True)
@@ -185,7 +190,7 @@ _SCHED = "scheduler: bind (PodScheduled=True, event Scheduled)"
 _UNSCHED = "scheduler: FailedScheduling (PodScheduled=False, reason Unschedulable)"
 _INIT = "kuberuntime_container.go computeInitContainerActions"
 _DEADLINE = "active_deadline.go ShouldEvict: phase Failed, reason DeadlineExceeded"
-_KILLPOD = "kuberuntime_manager.go computePodActions: KillPod when no container is kept or started"
+_KILLPOD = "kuberuntime_manager.go computePodActions: KillPod when no container is kept or started, InitContainersToStart nil"
 _GRACE0 = "strategy.go CheckGracefulDelete: grace 0, the object is removed at once"
 _RUNNING_STAGES = (P.INITIALIZING, P.STARTED, P.COMPLETING, P.TERMINATING)
 
@@ -207,7 +212,7 @@ ROWS: Final[tuple[Row[PStage, PEvent, PodCtx], ...]] = (
     ),
     Row(PE.SYNC, P.INITIALIZING, P.STARTED, init_done, None, _INIT + ": initialized"),
     Row(PE.SYNC, P.STARTED, P.COMPLETING, deadline_passed, deadline_exceeded, _DEADLINE),
-    Row(PE.ALL_EXITED, P.STARTED, P.COMPLETING, None, None, _KILLPOD),
+    Row(PE.SYNC, P.STARTED, P.COMPLETING, all_exited_for_good, kill_pod, _KILLPOD),
     Row(
         PE.SYNC,
         P.COMPLETING,
@@ -275,7 +280,6 @@ FORBIDDEN: Final = {
 }
 
 _KUBELET_EVENTS = (
-    PE.ALL_EXITED,
     PE.SYNC,
     PE.REMOVE,
     PE.KUBELET_EVICT,
@@ -288,10 +292,9 @@ IGNORED: Final = {
         (s, PE.REMOVE): "only a finished pod is removed by the kubelet"
         for s in (P.INITIALIZING, P.STARTED, P.COMPLETING, P.TERMINATING)
     },
-    (P.INITIALIZING, PE.ALL_EXITED): "regular containers have not started during initialization",
-    **{(P.COMPLETING, e): _DONE for e in (PE.ALL_EXITED, PE.KUBELET_EVICT)},
-    **{(P.TERMINATING, e): "a deleted pod only stops" for e in (PE.ALL_EXITED, PE.KUBELET_EVICT)},
-    **{(P.FINISHED, e): _DONE for e in (PE.ALL_EXITED, PE.SYNC, PE.KUBELET_EVICT)},
+    **{(P.COMPLETING, e): _DONE for e in (PE.KUBELET_EVICT,)},
+    **{(P.TERMINATING, e): "a deleted pod only stops" for e in (PE.KUBELET_EVICT,)},
+    **{(P.FINISHED, e): _DONE for e in (PE.SYNC, PE.KUBELET_EVICT)},
     **{(P.REMOVED, e): _GONE for e in _KUBELET_EVENTS},
 }
 
