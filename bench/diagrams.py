@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from podfsm import diagrams
+from podfsm.rendering import diagrams
 
 
 def render_all() -> int:

@@ -2,7 +2,7 @@
 
     python bench/explorer.py [--max-depth 13] [--max-restarts 1]
 
-Three runs of ``podfsm.explorer.explore`` on the same pod and bounds (restartPolicy Always,
+Three runs of ``podfsm.verification.explorer.explore`` on the same pod and bounds (restartPolicy Always,
 IfNotPresent images):
 
 * count only (``check=False``): the search itself — ``enabled_events``, ``step`` for every
@@ -14,7 +14,7 @@ IfNotPresent images):
   stored states is the cost of one state with its key, its parent link, its event and the
   frontier (slower: tracing is not timed).
 
-States are counted by the visited-set key (times relative to now; see ``podfsm.explorer``).
+States are counted by the visited-set key (times relative to now; see ``podfsm.verification.explorer``).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ import tracemalloc
 
 from podfsm.api import Pod
 from podfsm.engine import compile_plan
-from podfsm.explorer import explore
-from podfsm.invariants import properties
+from podfsm.verification.explorer import explore
+from podfsm.verification.invariants import properties
 
 POD = {
     "apiVersion": "v1",

@@ -2,7 +2,7 @@
 
     python bench/fuzz.py [N] [--seed S] [--only GEN ...] [--case I] [--out DIR] [--strict]
 
-Runs N inputs (default 2,000) from the generators of ``podfsm.hostile`` (the ones the Hypothesis
+Runs N inputs (default 2,000) from the generators of ``podfsm.cli.hostile`` (the ones the Hypothesis
 suite ``properties/test_hostile_inputs.py`` wraps), each in a forked child, and checks each
 outcome as the suite does. Input ``I`` of seed ``S`` is drawn from ``random.Random(f"{S}:{I}")``
 alone, so ``--case I`` replays exactly that input. Prints inputs/s (overall and per generator),
@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from podfsm import hostile
+from podfsm.cli import hostile
 
 # How often each generator is drawn (explore is the slowest; API calls the cheapest).
 WEIGHTS: dict[str, int] = {

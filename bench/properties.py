@@ -4,7 +4,7 @@
 
 Three figures, each with every registered property checked at every step:
 
-* bulk: ``podfsm.verify.bulk_test`` (a drawn pod and a drawn list of 50 choices replayed through
+* bulk: ``podfsm.verification.verify.bulk_test`` (a drawn pod and a drawn list of 50 choices replayed through
   the model; no violation is raised, so nothing is shrunk): examples/s and steps/s;
 * rule-based: the ``RuleBasedStateMachine`` (one rule per event kind, one invariant per
   property) with ``stateful_step_count=50``: examples/s and steps/s;
@@ -27,8 +27,8 @@ from hypothesis import Phase
 from hypothesis import settings as Settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from podfsm.invariants import PropertyViolation
-from podfsm.verify import PROFILES, Stats, bulk_test, make_machine, pod_families, run_picks
+from podfsm.verification.invariants import PropertyViolation
+from podfsm.verification.verify import PROFILES, Stats, bulk_test, make_machine, pod_families, run_picks
 
 
 def _record(v: PropertyViolation) -> bool:

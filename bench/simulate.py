@@ -25,10 +25,10 @@ import time
 from podfsm.api import Pod
 from podfsm.engine import PodState, compile_plan, enabled_events, initial, step
 from podfsm.events import Event, Tick, event_to_dict
+from podfsm.kubelet.snapshot import pod_json
+from podfsm.machines.records import PodPlan
 from podfsm.model import DEFAULT, Interpreter
-from podfsm.records import PodPlan
 from podfsm.simulator import Simulator
-from podfsm.snapshot import pod_json
 
 POD = {
     "metadata": {"name": "bench"},

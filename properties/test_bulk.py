@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from podfsm.verify import bulk_test, pod_families, profile_from_env
+from podfsm.verification.verify import bulk_test, pod_families, profile_from_env
 
 PROFILE, SEED = profile_from_env()
 

@@ -1,4 +1,4 @@
-"""Exhaustive search of every small configuration in ``podfsm.explorer.MODELS`` under the whole registry."""
+"""Exhaustive search of every small configuration in ``podfsm.verification.explorer.MODELS`` under the whole registry."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 
 from podfsm.api import Pod
 from podfsm.engine import compile_plan
-from podfsm.explorer import MODELS, explore
-from podfsm.verify import profile_from_env, render_reproducer
+from podfsm.verification.explorer import MODELS, explore
+from podfsm.verification.verify import profile_from_env, render_reproducer
 
 PROFILE, _ = profile_from_env()
 

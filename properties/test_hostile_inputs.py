@@ -1,4 +1,4 @@
-"""Hostile inputs for every CLI command and the public API (generators and harness: podfsm.hostile).
+"""Hostile inputs for every CLI command and the public API (generators and harness: podfsm.cli.hostile).
 
 Each CLI case runs ``podfsm.cli.main`` in a forked child with the input in a temporary directory
 or on stdin, and must: exit 0, 1 or 2; let no exception escape; print no traceback; say what went
@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 import pytest
 from hypothesis import given, seed
 
-from podfsm import hostile
-from podfsm.verify import profile_from_env
+from podfsm.cli import hostile
+from podfsm.verification.verify import profile_from_env
 
 PROFILE, SEED = profile_from_env()
 # Examples per test: the fast profile keeps the file well under a minute on two cores.

@@ -1,9 +1,9 @@
-"""The rule-based machine over the composed model (:class:`podfsm.lifecycle_machine.PodLifecycleMachine`):
+"""The rule-based machine over the composed model (:class:`podfsm.verification.lifecycle_machine.PodLifecycleMachine`):
 one rule per event kind, one invariant judging the run with the registry; readable reproducers."""
 
 from __future__ import annotations
 
-from podfsm.verify import profile_from_env, run_machine
+from podfsm.verification.verify import profile_from_env, run_machine
 
 PROFILE, SEED = profile_from_env()
 

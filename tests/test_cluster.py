@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from podfsm.api import Pod
+from podfsm.api.loader import load_documents, load_pods, read_text
 from podfsm.cli import main
 from podfsm.cluster import (
     Cluster,
@@ -42,10 +43,9 @@ from podfsm.cluster import (
 )
 from podfsm.errors import IllegalTransition
 from podfsm.events import Event, events_from_script
-from podfsm.loader import load_documents, load_pods, read_text
+from podfsm.machines.node import NodeConfig, NState, Taint
+from podfsm.machines.pod import PStage
 from podfsm.model import DEFAULT, Interpreter
-from podfsm.node import NodeConfig, NState, Taint
-from podfsm.pod import PStage
 from podfsm.simulator import Simulator, Step, load_pod, loads_pod
 
 ROOT = Path(__file__).resolve().parents[1]

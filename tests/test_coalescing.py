@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from podfsm.api import Pod
+from podfsm.api.loader import load_documents, load_pods, read_text
 from podfsm.cli import main
 from podfsm.cluster import (
     Cluster,
@@ -36,9 +37,8 @@ from podfsm.cluster import (
     initial_cluster,
 )
 from podfsm.events import Tick, event_from_dict, events_from_script
-from podfsm.loader import load_documents, load_pods, read_text
-from podfsm.node import NodeConfig
-from podfsm.records import KEvent
+from podfsm.machines.node import NodeConfig
+from podfsm.machines.records import KEvent
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -23,10 +23,12 @@ from typing import Any
 import graphviz  # type: ignore[import-untyped]
 import pytest
 
-from podfsm import diagrams
 from podfsm.cli import main
-from podfsm.container import CONTAINER
-from podfsm.diagrams import (
+from podfsm.machines.container import CONTAINER
+from podfsm.machines.pod import POD
+from podfsm.machines.probe import PROBE
+from podfsm.rendering import diagrams
+from podfsm.rendering.diagrams import (
     KINDS,
     MACHINES,
     Decision,
@@ -42,9 +44,7 @@ from podfsm.diagrams import (
     render_markdown,
     render_mermaid,
 )
-from podfsm.pod import POD
-from podfsm.probe import PROBE
-from podfsm.showcase import SHOWCASE
+from podfsm.verification.showcase import SHOWCASE
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "diagrams"
@@ -138,9 +138,9 @@ def test_every_state_has_exactly_one_kind() -> None:
         names = [s.name for s in machine.states]
         grouped = [s for _, states in KINDS[name] for s in states]
         missing = [s for s in names if s not in grouped]
-        assert not missing, f"{name}: add {missing} to podfsm.diagrams.KINDS, then run {REGENERATE}"
+        assert not missing, f"{name}: add {missing} to podfsm.rendering.diagrams.KINDS, then run {REGENERATE}"
         stale = [s for s in grouped if s not in names]
-        assert not stale, f"{name}: {stale} in podfsm.diagrams.KINDS are no states of the machine"
+        assert not stale, f"{name}: {stale} in podfsm.rendering.diagrams.KINDS are no states of the machine"
         assert len(grouped) == len(set(grouped))
 
 
@@ -551,7 +551,7 @@ def test_readme_shows_every_committed_drawing() -> None:
 
 def test_node_scenarios_of_one_pod_get_a_timeline() -> None:
     """A one-pod scenario with node events (scenario.yaml) is drawn; a several-pod one is not."""
-    from podfsm.timeline import run_scenario, scenarios
+    from podfsm.rendering.timeline import run_scenario, scenarios
 
     names = [p.name for p in scenarios(ROOT / "examples")]
     assert "node-lost" in names and "memory-pressure" not in names

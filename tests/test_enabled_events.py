@@ -2,7 +2,7 @@
 
 Every candidate event (every event kind, on every container, with each hook, probe and result) is
 applied to every state the explorer reaches in each pinned configuration of
-:data:`podfsm.explorer.MODELS`: an event kind is legal (``step`` accepts it) exactly when
+:data:`podfsm.verification.explorer.MODELS`: an event kind is legal (``step`` accepts it) exactly when
 ``enabled_events`` offers an event of that kind, and everything it offers is legal. Ticks are left
 out: time may always pass (up to the clock's end); the enabled tick is the one to the next timer.
 """
@@ -39,8 +39,8 @@ from podfsm.events import (
     Tick,
     Unschedulable,
 )
-from podfsm.explorer import MODELS, explore
-from podfsm.records import PodPlan, PodState
+from podfsm.machines.records import PodPlan, PodState
+from podfsm.verification.explorer import MODELS, explore
 
 
 def kind_of(ev: Event) -> tuple[Any, ...]:

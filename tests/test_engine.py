@@ -39,8 +39,8 @@ from podfsm.events import (
     Schedule,
     Tick,
 )
+from podfsm.machines.records import CState, KEvent, PodPlan
 from podfsm.model import DEFAULT, Interpreter
-from podfsm.records import CState, KEvent, PodPlan
 from podfsm.simulator import Simulator
 
 SRC = Path(__file__).resolve().parents[1] / "src"

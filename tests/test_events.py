@@ -562,9 +562,9 @@ def test_event_from_dict_does_not_read_type_hints_per_event(monkeypatch: pytest.
 
 def test_strategies_candidates_construct_valid_events() -> None:
     """Hypothesis strategies' candidates are valid events, including a tick at the bound (no tick beyond it)."""
-    from podfsm import strategies
     from podfsm.api import Pod
     from podfsm.engine import compile_plan, enabled_events, initial
+    from podfsm.verification import strategies
 
     plan = compile_plan(Pod.from_api({"spec": {"containers": [{"name": "app", "image": "app:1"}]}}))
     s = initial(plan)

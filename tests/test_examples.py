@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from podfsm.api.loader import load_documents, read_text
 from podfsm.events import events_from_script
-from podfsm.loader import load_documents, read_text
 from podfsm.simulator import Simulator, Step, load_pod
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -1,4 +1,4 @@
-"""podfsm.explorer and ``podfsm explore``: pinned reachable-state counts, the visited-set key,
+"""podfsm.verification.explorer and ``podfsm explore``: pinned reachable-state counts, the visited-set key,
 the time abstraction, the bounds, shortest replayable counterexamples, the eventually and
 sometimes checks, and the CLI's output."""
 
@@ -12,16 +12,16 @@ from typing import Any
 import pytest
 import yaml
 
-from podfsm import invariants, mutants
 from podfsm.api import Pod
 from podfsm.cli import main
 from podfsm.engine import compile_plan, enabled_events, initial, step
 from podfsm.events import Event, PodCondition, Tick, event_from_dict
-from podfsm.explorer import MODELS, PROGRESS_EVERY, Progress, explore, state_key
-from podfsm.invariants import Kind, Property
 from podfsm.model import DEFAULT, Model
 from podfsm.simulator import Simulator
-from podfsm.verify import ProgressLine
+from podfsm.verification import invariants, mutants
+from podfsm.verification.explorer import MODELS, PROGRESS_EVERY, Progress, explore, state_key
+from podfsm.verification.invariants import Kind, Property
+from podfsm.verification.verify import ProgressLine
 
 # (stored states, transitions, greatest depth) per configuration, with the model's bounds and
 # check=False. Change deliberately: a new count means the model's reachable behaviour changed

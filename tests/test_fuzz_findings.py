@@ -25,7 +25,7 @@ from podfsm.events import MAX_TICK_SECONDS
 from podfsm.oracle import reported_phase
 from podfsm.textsafe import LINE_MAX, clip, listing
 from podfsm.timefmt import parse_time
-from podfsm.verify import ProgressLine
+from podfsm.verification.verify import ProgressLine
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -266,7 +266,7 @@ class _Closed(io.StringIO):
 
 
 def test_progress_on_a_failing_stderr_goes_quiet() -> None:
-    from podfsm.explorer import Progress
+    from podfsm.verification.explorer import Progress
 
     clock = iter(range(0, 1000, 5))
     line = ProgressLine(_Closed(), after=0, every=0, clock=lambda: float(next(clock)))

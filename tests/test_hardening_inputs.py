@@ -21,9 +21,10 @@ from typing import Any
 import pytest
 import yaml
 
-from podfsm import cli, loader
+from podfsm.api import loader
+from podfsm.api.loader import MAX_DEPTH, item_lines, load_documents, load_pods, read_text
+from podfsm.cli import commands as cli
 from podfsm.errors import ManifestError
-from podfsm.loader import MAX_DEPTH, item_lines, load_documents, load_pods, read_text
 from podfsm.textsafe import escape
 
 SRC = Path(__file__).resolve().parents[1] / "src"

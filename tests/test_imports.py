@@ -51,7 +51,7 @@ def test_the_simulator_loads_neither_hypothesis_graphviz_nor_transitions() -> No
         sim = podfsm.Simulator({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "a", "image": "a:1"}]}})
         sim.apply({"event": "schedule", "node": "n"})
         podfsm.loads_pod("kind: Pod\\nmetadata: {name: p}\\nspec: {containers: [{name: a}]}\\n")
-        import podfsm.explorer, podfsm.diagrams, podfsm.verify
+        import podfsm.verification.explorer, podfsm.rendering.diagrams, podfsm.verification.verify
         """
     )
     assert loaded["pydantic"] and loaded["yaml"]
@@ -63,7 +63,8 @@ def test_heavy_dependencies_load_where_they_are_used() -> None:
     loaded = _loaded_after(
         """
         import podfsm
-        from podfsm import diagrams, strategies
+        from podfsm.rendering import diagrams
+        from podfsm.verification import strategies
         model = podfsm.Model.replace(podfsm.model.DEFAULT, interpreter=podfsm.Interpreter.TRANSITIONS)
         sim = podfsm.Simulator({"spec": {"containers": [{"name": "a", "image": "a:1"}]}}, model=model)
         sim.apply({"event": "schedule", "node": "n"})

@@ -1,4 +1,4 @@
-"""podfsm.invariants: the registry's shape, its coverage of k8s-semantics.md §10, each property
+"""podfsm.verification.invariants: the registry's shape, its coverage of k8s-semantics.md §10, each property
 failing on a hand-made counterexample, every example scenario satisfying the whole registry, and
 the model findings the suites reported (one test per finding, with its minimal event script)."""
 
@@ -12,16 +12,16 @@ from typing import Any, ClassVar
 
 import pytest
 
-from podfsm import invariants
 from podfsm.api import Pod
+from podfsm.api.loader import load_documents, read_text
 from podfsm.engine import compile_plan, initial
 from podfsm.enums import PodPhase
 from podfsm.events import Event, event_from_dict, events_from_script
-from podfsm.invariants import PENDING, REGISTRY, Kind, Obs, PropertyViolation
-from podfsm.loader import load_documents, read_text
-from podfsm.records import CState, Ctr
+from podfsm.machines.records import CState, Ctr
 from podfsm.simulator import load_pod
-from podfsm.verify import Checker
+from podfsm.verification import invariants
+from podfsm.verification.invariants import PENDING, REGISTRY, Kind, Obs, PropertyViolation
+from podfsm.verification.verify import Checker
 
 EXAMPLES = Path(__file__).absolute().parent.parent / "examples"
 

@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 import podfsm
-from podfsm.loader import load_pods
-from podfsm.verify import PROFILES
+from podfsm.api.loader import load_pods
+from podfsm.verification.verify import PROFILES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 NGINX = EXAMPLES / "nginx" / "pod.yaml"
@@ -198,7 +198,7 @@ def test_verify_suites_leave_no_hypothesis_folder(tmp_path: Path) -> None:
     current directory: no .hypothesis/ (examples or the constants cache)."""
     program = textwrap.dedent(
         """
-        from podfsm.verify import Profile, Stats, hypothesis_files_elsewhere, run_bulk, run_machine
+        from podfsm.verification.verify import Profile, Stats, hypothesis_files_elsewhere, run_bulk, run_machine
         tiny = Profile("tiny", machine_examples=3, machine_steps=5, bulk_examples=3, bulk_steps=5,
                        explorer_extra_depth=0)
         stats = Stats()

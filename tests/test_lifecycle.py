@@ -14,8 +14,8 @@ import pytest
 from podfsm import IllegalTransition, Pod, Simulator
 from podfsm.engine import compile_plan, enabled_events, initial, step
 from podfsm.events import Tick
+from podfsm.machines.records import CState
 from podfsm.model import DEFAULT
-from podfsm.records import CState
 
 
 def sim_of(spec: dict[str, Any], name: str = "p") -> Simulator:
@@ -291,7 +291,7 @@ def test_idle_sync_shortcut_equals_full_settle(spec: dict[str, Any]) -> None:
 )
 def test_crash_loop_message_uses_go_durations(seconds: int, text: str) -> None:
     """doBackOff prints the period as a Go time.Duration: back-off 1m20s, 5m0s."""
-    from podfsm.container import go_duration
+    from podfsm.machines.container import go_duration
 
     assert go_duration(seconds) == text
 

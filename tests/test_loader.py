@@ -1,4 +1,4 @@
-"""podfsm.loader: Pods, Lists, multi-document YAML and workload templates, and one-line errors.
+"""podfsm.api.loader: Pods, Lists, multi-document YAML and workload templates, and one-line errors.
 
 Every error must be a :class:`podfsm.errors.ManifestError` whose single-line message names the
 file, the object (kind and name) when there is one, and the JSON field path.
@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from podfsm.api.loader import LoadedPod, load_pods
 from podfsm.errors import ManifestError, PodfsmError
-from podfsm.loader import LoadedPod, load_pods
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "status" / "pods.json"
 

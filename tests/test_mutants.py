@@ -1,4 +1,4 @@
-"""podfsm.mutants and ``podfsm verify --mutant``: every deliberately wrong model is caught, by the
+"""podfsm.verification.mutants and ``podfsm verify --mutant``: every deliberately wrong model is caught, by the
 property it targets on its witness and by the Hypothesis suites; a mutant is a model value (the
 real model is untouched, mutants run side by side and compose); a failing run prints as a Python
 program and as an event script."""
@@ -13,14 +13,14 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 
-from podfsm import invariants, mutants
 from podfsm.api import Pod
 from podfsm.cli import main
 from podfsm.engine import compile_plan
-from podfsm.explorer import explore
-from podfsm.invariants import PropertyViolation
 from podfsm.model import DEFAULT
-from podfsm.verify import (
+from podfsm.verification import invariants, mutants
+from podfsm.verification.explorer import explore
+from podfsm.verification.invariants import PropertyViolation
+from podfsm.verification.verify import (
     PROFILES,
     Stats,
     attribute_for,

@@ -1,4 +1,4 @@
-"""podfsm.node: the node table decides every (state, event) pair, its rows cite their source, the
+"""podfsm.machines.node: the node table decides every (state, event) pair, its rows cite their source, the
 compiled and ``transitions`` paths agree, and the Node object shows what Kubernetes shows.
 
 Expected values come from k8s-semantics.md §1 (N1: Unknown / ``NodeStatusUnknown`` / "Kubelet
@@ -17,8 +17,7 @@ import pytest
 from podfsm.config import Config
 from podfsm.errors import IllegalTransition
 from podfsm.events import NodeHeartbeat, NodePressure
-from podfsm.model import DEFAULT, Interpreter
-from podfsm.node import (
+from podfsm.machines.node import (
     DEFAULT_TOLERATION_SECONDS,
     EVICTION_MONITORING_PERIOD,
     EVICTION_PRESSURE_TRANSITION_PERIOD,
@@ -36,6 +35,7 @@ from podfsm.node import (
     ready_status,
     taints,
 )
+from podfsm.model import DEFAULT, Interpreter
 
 E = NEvent
 S = NState

@@ -1,4 +1,4 @@
-"""podfsm.stategraph and ``podfsm explore --graph``: every state and transition drawn, the summary
+"""podfsm.rendering.stategraph and ``podfsm explore --graph``: every state and transition drawn, the summary
 past the limit, the counterexample path in red, hostile text escaped, formats and errors."""
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 import yaml
 
-from podfsm import diagrams, mutants
 from podfsm.api import Pod
 from podfsm.cli import main
-from podfsm.diagrams import Diagram, render_dot, render_image, render_mermaid
 from podfsm.engine import compile_plan
 from podfsm.events import ContainerExited, Tick
-from podfsm.explorer import MODELS, ExploreResult, explore
 from podfsm.model import DEFAULT, Model
-from podfsm.stategraph import StateGraph, event_label
+from podfsm.rendering import diagrams
+from podfsm.rendering.diagrams import Diagram, render_dot, render_image, render_mermaid
+from podfsm.rendering.stategraph import StateGraph, event_label
+from podfsm.verification import mutants
+from podfsm.verification.explorer import MODELS, ExploreResult, explore
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 NEVER = MODELS["single-never"]

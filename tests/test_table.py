@@ -1,4 +1,4 @@
-"""podfsm.table: the definition checks of ``define``, totality of the real machines, and the two
+"""podfsm.machines.table: the definition checks of ``define``, totality of the real machines, and the two
 ways of running a table (compiled dicts and the generated ``transitions`` machine) agreeing.
 
 The contexts the two paths are compared on come from seeded random walks of the engine over real
@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from podfsm.api import Pod
-from podfsm.container import CONTAINER, CEvent, KillOrder
 from podfsm.engine import PodState, compile_plan, enabled_events, initial, step
 from podfsm.events import (
     ContainerExited,
@@ -30,9 +29,10 @@ from podfsm.events import (
     ImagePullFailed,
     Schedule,
 )
-from podfsm.pod import POD, PodCtx
-from podfsm.records import CState, Ctx, PodPlan
-from podfsm.table import Machine, Row, TableError, define
+from podfsm.machines.container import CONTAINER, CEvent, KillOrder
+from podfsm.machines.pod import POD, PodCtx
+from podfsm.machines.records import CState, Ctx, PodPlan
+from podfsm.machines.table import Machine, Row, TableError, define
 
 # ---------------------------------------------------------------------------------------------
 # A toy table, valid as given; each test breaks it in one or more ways.

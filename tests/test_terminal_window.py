@@ -13,14 +13,15 @@ from typing import Any
 
 import pytest
 
-from podfsm import Pod, Simulator, invariants, mutants
+from podfsm import Pod, Simulator
 from podfsm.engine import compile_plan, initial, step
 from podfsm.enums import PodPhase
 from podfsm.events import ContainerExited, ContainerStarted, ImagePulled, Schedule, Tick
 from podfsm.kubelet import kubelet_phase
+from podfsm.machines.pod import PEvent, PStage
 from podfsm.model import DEFAULT, Model
-from podfsm.pod import PEvent, PStage
 from podfsm.simulator import Step
+from podfsm.verification import invariants, mutants
 
 
 def _sim(spec: dict[str, Any], name: str = "p") -> Simulator:
@@ -196,8 +197,8 @@ def test_deadline_mutant_breaks_the_held_phase_property() -> None:
 def _cache_observations(model: Model = DEFAULT) -> list[invariants.Obs]:
     """The evicted BestEffort pod of examples/memory-pressure, observed after every step."""
     from podfsm import ClusterSimulator
+    from podfsm.api.loader import load_documents, load_pods, read_text
     from podfsm.events import events_from_script
-    from podfsm.loader import load_documents, load_pods, read_text
 
     sim = ClusterSimulator(load_pods("examples/memory-pressure/pods.yaml"), model=model)
     text, name = read_text("examples/memory-pressure/scenario.yaml")
@@ -219,7 +220,7 @@ def test_kubelet_disruption_condition_comes_with_the_terminal_phase() -> None:
 
 def test_kubelet_disruption_property_catches_an_early_condition() -> None:
     """A model that publishes the kubelet's DisruptionTarget at once fails kubelet-disruption-with-terminal-phase."""
-    from podfsm.explorer import MODELS
+    from podfsm.verification.explorer import MODELS
 
     early = mutants.Mutant(
         "kubelet-disruption-early",
@@ -239,9 +240,9 @@ def test_init_failure_under_never_is_a_pod_table_row_read_in_spec_order() -> Non
     sidecar, an init container that exited 0); never under OnFailure; not while a sidecar before
     it waits; DONE once every init container completed and every sidecar started."""
     from podfsm.kubelet import init_progress
-    from podfsm.pod import InitProgress
-    from podfsm.records import CState as S
-    from podfsm.records import Ctr, Term
+    from podfsm.machines.pod import InitProgress
+    from podfsm.machines.records import CState as S
+    from podfsm.machines.records import Ctr, Term
 
     spec = {
         "restartPolicy": "Never",

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from podfsm import timeline
 from podfsm.api import Pod
 from podfsm.cli import main
-from podfsm.diagrams import clean
-from podfsm.simulator import Simulator, Step
-from podfsm.timeline import (
+from podfsm.rendering import timeline
+from podfsm.rendering.diagrams import clean
+from podfsm.rendering.timeline import (
     BACKOFF,
     SLOT,
     STOPPING,
@@ -33,6 +32,7 @@ from podfsm.timeline import (
     scenarios,
     timeline_of,
 )
+from podfsm.simulator import Simulator, Step
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

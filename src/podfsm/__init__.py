@@ -66,9 +66,9 @@ if TYPE_CHECKING:  # loaded on first use, by __getattr__ below
     from podfsm.cluster import ClusterSimulator, ClusterStep
     from podfsm.engine import PodState, compile_plan, enabled_events, initial, next_due, step
     from podfsm.kubelet import kubelet_phase
+    from podfsm.machines.node import NodeConfig
+    from podfsm.machines.records import KEvent
     from podfsm.model import Interpreter, Model
-    from podfsm.node import NodeConfig
-    from podfsm.records import KEvent
     from podfsm.simulator import Simulator, Step, load_pod, loads_pod
 
 __all__ = [
@@ -152,8 +152,8 @@ _LAZY: Final[dict[str, str]] = {
     "kubelet_phase": "podfsm.kubelet",
     "Interpreter": "podfsm.model",
     "Model": "podfsm.model",
-    "NodeConfig": "podfsm.node",
-    "KEvent": "podfsm.records",
+    "NodeConfig": "podfsm.machines.node",
+    "KEvent": "podfsm.machines.records",
     "Simulator": "podfsm.simulator",
     "Step": "podfsm.simulator",
     "load_pod": "podfsm.simulator",

@@ -1,6 +1,6 @@
 """Several pods on one node: the node machine, the controllers that act on the pods, and time.
 
-A :class:`Cluster` is the whole state, immutable and hashable: the node (:mod:`podfsm.node`),
+A :class:`Cluster` is the whole state, immutable and hashable: the node (:mod:`podfsm.machines.node`),
 every pod's :class:`~podfsm.engine.PodState` by name, and what the controllers remember (the
 taint manager's scheduled deletions, the eviction manager's last round). :func:`cluster_step` is
 pure; :class:`ClusterSimulator` wraps it with the v1 objects (``pod_json``, ``node_json``), the
@@ -68,8 +68,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
-from podfsm import node as nd
 from podfsm.api import Pod
+from podfsm.api.loader import LoadedPod
 from podfsm.config import CLOCK_END_RULE, Config
 from podfsm.engine import (
     POD_GC_DISRUPTION,
@@ -103,14 +103,14 @@ from podfsm.events import (
     Tick,
     event_from_dict,
 )
-from podfsm.loader import LoadedPod
+from podfsm.kubelet.snapshot import pod_json, timestamp
+from podfsm.machines import node as nd
+from podfsm.machines.node import NEvent, NodeConfig, NodeState, NState, Taint
+from podfsm.machines.pod import PStage
+from podfsm.machines.records import KEvent, PodPlan
 from podfsm.model import DEFAULT, Model
-from podfsm.node import NEvent, NodeConfig, NodeState, NState, Taint
 from podfsm.oracle import Columns, kubectl_columns
-from podfsm.pod import PStage
-from podfsm.records import KEvent, PodPlan
 from podfsm.simulator import Step
-from podfsm.snapshot import pod_json, timestamp
 from podfsm.textsafe import listing
 
 __all__ = [
@@ -362,7 +362,7 @@ class Emitted:
     """The Kubernetes Events one step emitted: per pod (in the plan's order) and about the node.
 
     Node events go through :meth:`add_node`, which coalesces repeats: an event with the same
-    :attr:`~podfsm.records.KEvent.key` as one already emitted in this step is not listed again, the
+    :attr:`~podfsm.machines.records.KEvent.key` as one already emitted in this step is not listed again, the
     first one gets ``count`` + 1 and the later ``lastTimestamp`` (client-go
     ``tools/record/events_cache.go EventCorrelator.EventCorrelate`` → ``eventLogger.eventObserve``;
     the list keeps the first occurrence's place).
@@ -586,7 +586,7 @@ class _Run:
         tick the candidates can change only when a pod's timer (the engine's next due time) or a
         controller timer fires; so when there is none now, every round strictly before the earliest
         of those timers (and not after ``target``) does nothing but record the same Event again.
-        Those rounds become one :class:`~podfsm.records.KEvent` with their count and first and last
+        Those rounds become one :class:`~podfsm.machines.records.KEvent` with their count and first and last
         times, computed (``events_cache.go eventObserve``), and ``evict_last`` moves to the last of
         them; pods and clock stay where they are (the next iteration advances them). Returns False,
         having done nothing, unless the round at ``due`` is such a round.

@@ -333,7 +333,7 @@ class Tick(Event):
             )
 
 
-# Node events (podfsm.node, podfsm.cluster): what happens to the one node the pods run on.
+# Node events (podfsm.machines.node, podfsm.cluster): what happens to the one node the pods run on.
 PressureName = Literal["memory", "disk", "pid"]
 PRESSURE_KINDS: Final[tuple[PressureName, ...]] = get_args(PressureName)
 

@@ -10,7 +10,7 @@ projection, the snapshot, the explorer and the suites. A different model is a di
     traced = DEFAULT.replace(interpreter=Interpreter.TRANSITIONS)  # the tables run by `transitions`
     plan = compile_plan(pod, model=traced)
 
-A mutant (:mod:`podfsm.mutants`) is a function from a model to a model: it replaces a table (the
+A mutant (:mod:`podfsm.verification.mutants`) is a function from a model to a model: it replaces a table (the
 container table re-defined with one guard or action swapped), the restart rule, or one of the
 kubelet's decisions, usually wrapping the one it replaces. Mutants compose, and models run side by
 side in one process: nothing is patched.
@@ -18,11 +18,11 @@ side in one process: nothing is patched.
 Fields, and who reads them:
 
 ========================  ==========================================================================
-``container``, ``pod``,   the machine tables (:mod:`podfsm.container`, :mod:`podfsm.pod`,
-``probe``, ``node``       :mod:`podfsm.probe`, :mod:`podfsm.node`); the engine fires their rows
+``container``, ``pod``,   the machine tables (:mod:`podfsm.machines.container`, :mod:`podfsm.machines.pod`,
+``probe``, ``node``       :mod:`podfsm.machines.probe`, :mod:`podfsm.machines.node`); the engine fires their rows
 ``restart_rule``          ``(restartPolicy, container kind, exit code) -> bool``: the one statement of
                           who restarts (the container table's guards, the status projection, the
-                          probe kill's message); :func:`podfsm.container.restart_rule`
+                          probe kill's message); :func:`podfsm.machines.container.restart_rule`
 ``next_backoff``          the crash-loop back-off step the restart actions take (``Backoff.Next``)
 ``container_view``        a container's v1 status (:func:`podfsm.kubelet.container_view`)
 ``phase_of``              ``getPhase`` over the containers (:func:`podfsm.kubelet.phase_of`)
@@ -36,7 +36,7 @@ Fields, and who reads them:
 ``started``,              (:mod:`podfsm.kubelet`)
 ``completing``
 ``condition``,            the snapshot's condition entry, ``TerminatePod``'s rewrite,
-``terminate_pod``,        ``GeneratePodReadyCondition`` (:mod:`podfsm.snapshot`, :mod:`podfsm.oracle`)
+``terminate_pod``,        ``GeneratePodReadyCondition`` (:mod:`podfsm.kubelet.snapshot`, :mod:`podfsm.oracle`)
 ``pod_ready_condition``,  and whether the API object carries DisruptionTarget yet (``mergePodStatus``
 ``disruption_shown``      sends the kubelet's own with the terminal phase)
 ``interpreter``           how rows fire: compiled dicts, or the ``transitions`` machines generated from
@@ -53,16 +53,17 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any, Final
 
-from podfsm import kubelet, snapshot
-from podfsm.container import CONTAINER, CEvent, next_backoff, not_due, restart_rule
+from podfsm import kubelet
 from podfsm.enums import PodPhase, RestartPolicy
-from podfsm.node import NODE, NEvent, NodeCtx, NState
+from podfsm.kubelet import snapshot
+from podfsm.machines.container import CONTAINER, CEvent, next_backoff, not_due, restart_rule
+from podfsm.machines.node import NODE, NEvent, NodeCtx, NState
+from podfsm.machines.pod import POD, InitProgress, PEvent, PodCtx, PStage
+from podfsm.machines.probe import PROBE, PrEvent, ProbeCtx, PrState
+from podfsm.machines.records import ContainerKind, ContainerPlan, Ctr, Ctx, PodPlan, PodState, View
+from podfsm.machines.records import CState as S
+from podfsm.machines.table import Machine, Row
 from podfsm.oracle import Condition, pod_ready_condition
-from podfsm.pod import POD, InitProgress, PEvent, PodCtx, PStage
-from podfsm.probe import PROBE, PrEvent, ProbeCtx, PrState
-from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, PodPlan, PodState, View
-from podfsm.records import CState as S
-from podfsm.table import Machine, Row
 
 __all__ = ["DEFAULT", "Interpreter", "Model", "RestartRule"]
 

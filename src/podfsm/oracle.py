@@ -198,7 +198,7 @@ def pod_problem(pod: object) -> str | None:
     from pydantic import ValidationError
 
     from podfsm.api import Pod as PodModel
-    from podfsm.loader import format_validation_error
+    from podfsm.api.loader import format_validation_error
 
     if isinstance(pod, PodModel):
         data: Any = pod.to_api()

@@ -6,7 +6,7 @@
     step = sim.apply({"event": "schedule", "node": "node-1"})
     step.pod["status"]["phase"], step.columns.status, [e.reason for e in step.events]
 
-``Simulator`` takes a :class:`podfsm.Pod`, a :class:`~podfsm.loader.LoadedPod` or a v1 Pod (or
+``Simulator`` takes a :class:`podfsm.Pod`, a :class:`~podfsm.api.loader.LoadedPod` or a v1 Pod (or
 workload) mapping, as ``kubectl get pod -o json`` prints it; :func:`load_pod` reads a file and
 :func:`loads_pod` YAML or JSON text.
 
@@ -22,15 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from podfsm.api import Pod
+from podfsm.api.loader import LoadedPod, load_pods, pod_from_object
 from podfsm.config import Config
 from podfsm.engine import PodState, compile_plan, describe, initial, step
 from podfsm.errors import IllegalTransition, ManifestError
 from podfsm.events import Event, NodeEvent, PodEvent, event_from_dict
-from podfsm.loader import LoadedPod, load_pods, pod_from_object
+from podfsm.kubelet.snapshot import pod_json, timestamp
+from podfsm.machines.records import KEvent, PodPlan
 from podfsm.model import DEFAULT, Model
 from podfsm.oracle import Columns, kubectl_columns
-from podfsm.records import KEvent, PodPlan
-from podfsm.snapshot import pod_json, timestamp
 
 __all__ = ["Simulator", "Step", "load_pod", "loads_pod", "pod_model"]
 
@@ -111,7 +111,7 @@ class Simulator:
         *,
         model: Model = DEFAULT,
     ) -> None:
-        """``pod``: a :class:`podfsm.Pod`, a :class:`~podfsm.loader.LoadedPod` or a v1 Pod (or
+        """``pod``: a :class:`podfsm.Pod`, a :class:`~podfsm.api.loader.LoadedPod` or a v1 Pod (or
         workload) mapping, as ``kubectl get pod -o json`` prints it; a malformed one raises
         :class:`ManifestError` naming the field. ``model``: the model to run
         (:data:`podfsm.model.DEFAULT`, Kubernetes itself, unless given: a mutant, or the same tables

@@ -4,7 +4,7 @@ Every generator takes a :class:`Chooser`, a source of bounded integers, so the s
 under Hypothesis (:class:`DrawChooser`: the draws shrink, index 0 is always the simplest choice)
 and in a long seeded campaign without pytest (:class:`RandomChooser`, ``bench/fuzz.py``)::
 
-    from podfsm import hostile
+    from podfsm.cli import hostile
     case = hostile.status_case(hostile.RandomChooser(random.Random(7)))
     outcome = hostile.run_cli(case)
     assert not hostile.cli_problems(case, outcome), outcome
@@ -60,10 +60,11 @@ import yaml
 from hypothesis import strategies as st
 
 import podfsm
-from podfsm import diagrams, invariants, mutants
 from podfsm import events as ev
-from podfsm.cli import main
+from podfsm.cli.commands import main
 from podfsm.errors import PodfsmError
+from podfsm.rendering import diagrams
+from podfsm.verification import invariants, mutants
 
 __all__ = [
     "API_GENERATORS",
@@ -1569,7 +1570,7 @@ def _fill(value: Any, tmp: str) -> Any:
 
 def call_api(case: ApiCase, tmp: str) -> object:
     """Make the call ``case`` describes (``tmp``: the directory its files are in)."""
-    from podfsm.loader import load_pods
+    from podfsm.api.loader import load_pods
 
     args = tuple(_fill(a, tmp) for a in case.args)
     t = case.target
@@ -1814,13 +1815,13 @@ def _run_api_here(case: ApiCase, tmp: str) -> Outcome:
 _WARM_MODULES: Final = (
     "podfsm",
     "podfsm.cli",
-    "podfsm.verify",
-    "podfsm.explorer",
-    "podfsm.stategraph",
-    "podfsm.timeline",
-    "podfsm.diagrams",
-    "podfsm.mutants",
-    "podfsm.invariants",
+    "podfsm.verification.verify",
+    "podfsm.verification.explorer",
+    "podfsm.rendering.stategraph",
+    "podfsm.rendering.timeline",
+    "podfsm.rendering.diagrams",
+    "podfsm.verification.mutants",
+    "podfsm.verification.invariants",
 )
 _warmed: list[bool] = []
 
@@ -2082,7 +2083,7 @@ def write_reproducer(directory: Path, case: CliCase | ApiCase) -> str:
     (directory / "case.pickle").write_bytes(pickle.dumps(case))
     script = (
         "import pickle, sys\n"
-        "from podfsm import hostile\n"
+        "from podfsm.cli import hostile\n"
         f"case = pickle.load(open({str(directory / 'case.pickle')!r}, 'rb'))\n"
         "print(case)\n"
         f"print(hostile.call_api(case, {str(directory)!r}))\n"

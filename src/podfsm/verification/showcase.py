@@ -1,7 +1,7 @@
 """The explorer's showcase: the searches ``podfsm diagram all`` draws into ``diagrams/explored/``.
 
-Each is a small model of :data:`podfsm.explorer.MODELS` (or a mutant's witness, explored under the
-mutant's model) drawn through :class:`podfsm.stategraph.StateGraph`; the drift test in
+Each is a small model of :data:`podfsm.verification.explorer.MODELS` (or a mutant's witness, explored under the
+mutant's model) drawn through :class:`podfsm.rendering.stategraph.StateGraph`; the drift test in
 ``tests/test_diagrams.py`` redraws them and compares.
 """
 
@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from podfsm import mutants
 from podfsm.api import Pod
-from podfsm.diagrams import Diagram, write_files
 from podfsm.engine import compile_plan
-from podfsm.explorer import MODELS, explore
 from podfsm.model import DEFAULT
-from podfsm.stategraph import DEFAULT_LIMIT, StateGraph
+from podfsm.rendering.diagrams import Diagram, write_files
+from podfsm.rendering.stategraph import DEFAULT_LIMIT, StateGraph
+from podfsm.verification import mutants
+from podfsm.verification.explorer import MODELS, explore
 
 __all__ = ["SHOWCASE", "Showcase", "showcase_diagram", "write_showcase"]
 
@@ -28,7 +28,7 @@ class Showcase:
     """A search drawn into ``diagrams/explored/<name>``: a small model, its bounds, maybe a mutant."""
 
     name: str
-    model: str  # a key of podfsm.explorer.MODELS, or of podfsm.mutants.MUTANTS when ``mutant``
+    model: str  # a key of podfsm.verification.explorer.MODELS, or of podfsm.verification.mutants.MUTANTS when ``mutant``
     mutant: bool = False
     limit: int = DEFAULT_LIMIT
 

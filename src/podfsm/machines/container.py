@@ -1,6 +1,6 @@
 """The container machine: what the kubelet and the runtime do with one container.
 
-States (:class:`~podfsm.records.CState`) say what the kubelet is doing with the container;
+States (:class:`~podfsm.machines.records.CState`) say what the kubelet is doing with the container;
 events are either the runtime's answers (image pulled, started, exited...) or the kubelet's own
 moves: ``SYNC`` (its pod worker reaches this container in ``SyncPod``) and ``KILL`` (it stops
 the container because the pod is finishing). Which container gets a ``SYNC`` when, in which
@@ -24,11 +24,11 @@ from typing import Final, NamedTuple
 
 from podfsm.enums import PullPolicy, RestartPolicy
 from podfsm.events import CREATE_FAILURE_REASONS, HookFinished
+from podfsm.machines.probe import Prb, PrEvent, ProbeCtx
+from podfsm.machines.records import ContainerKind, ContainerPlan, Ctr, Ctx, PodPlan, Term
+from podfsm.machines.records import CState as S
+from podfsm.machines.table import Machine, Row, define
 from podfsm.oracle import restart_policy_allows
-from podfsm.probe import Prb, PrEvent, ProbeCtx
-from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, PodPlan, Term
-from podfsm.records import CState as S
-from podfsm.table import Machine, Row, define
 
 __all__ = [
     "CONTAINER",

@@ -5,7 +5,7 @@ replaces the container table with one re-defined with a guard or action swapped,
 rule, or one of the kubelet's decisions, usually wrapping the one the model had. Nothing is
 patched: a mutant's model runs beside the real one in the same process::
 
-    from podfsm import mutants
+    from podfsm.verification import mutants
     wrong = mutants.get("restart-under-never").model          # DEFAULT with the mutation
     plan = compile_plan(pod, model=wrong)
     both = mutants.combine("parallel-init", "app-before-init")  # mutants compose
@@ -22,16 +22,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final, cast
 
-from podfsm import container
-from podfsm.container import CEvent
 from podfsm.enums import PodPhase, PullPolicy, RestartPolicy
-from podfsm.explorer import ModelConfig
+from podfsm.machines import container
+from podfsm.machines.container import CEvent
+from podfsm.machines.pod import InitProgress
+from podfsm.machines.records import ContainerKind, ContainerPlan, Ctr, Ctx, PodPlan, PodState, View
+from podfsm.machines.records import CState as S
+from podfsm.machines.table import Machine, Row, define
 from podfsm.model import DEFAULT, Model
 from podfsm.oracle import Condition
-from podfsm.pod import InitProgress
-from podfsm.records import ContainerKind, ContainerPlan, Ctr, Ctx, PodPlan, PodState, View
-from podfsm.records import CState as S
-from podfsm.table import Machine, Row, define
+from podfsm.verification.explorer import ModelConfig
 
 __all__ = ["MUTANTS", "Mutant", "UnknownMutant", "combine", "get"]
 
@@ -46,7 +46,7 @@ class Mutant:
 
     name: str
     description: str
-    breaks: str  # the property it should break (podfsm.invariants)
+    breaks: str  # the property it should break (podfsm.verification.invariants)
     witness: ModelConfig
     mutate: Callable[[Model], Model]  # the change, applied to any model
 

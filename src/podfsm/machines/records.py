@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from podfsm.config import Config
 from podfsm.enums import PodPhase, PullPolicy, RestartPolicy
-from podfsm.pod import PStage
-from podfsm.probe import Prb, ProbeKind, ProbeSpec
+from podfsm.machines.pod import PStage
+from podfsm.machines.probe import Prb, ProbeKind, ProbeSpec
 
 if TYPE_CHECKING:
     from podfsm.model import Model

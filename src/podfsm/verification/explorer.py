@@ -43,7 +43,7 @@ step into it is checked, the state is neither stored, checked nor expanded. Stat
 
 **Checks.** Every ``always`` property in every stored state, every ``always-step`` property on
 every transition (including those into already-visited keys), every ``eventually`` monitor on
-every quiescent state (see :mod:`podfsm.invariants` for the meaning on cycles), and every
+every quiescent state (see :mod:`podfsm.verification.invariants` for the meaning on cycles), and every
 applicable ``sometimes`` property once the search ends. The first violation stops the search;
 breadth-first order makes its event script a shortest one.
 
@@ -66,11 +66,11 @@ from typing import Any, Final
 
 from podfsm.engine import PodState, enabled_events, initial, step
 from podfsm.events import Event, event_to_dict
-from podfsm.invariants import Judge, Obs, Property, PropertyViolation, observe, properties
-from podfsm.pod import PStage
-from podfsm.records import PodPlan
-from podfsm.snapshot import pod_json
-from podfsm.stategraph import StateGraph
+from podfsm.kubelet.snapshot import pod_json
+from podfsm.machines.pod import PStage
+from podfsm.machines.records import PodPlan
+from podfsm.rendering.stategraph import StateGraph
+from podfsm.verification.invariants import Judge, Obs, Property, PropertyViolation, observe, properties
 
 __all__ = ["MODELS", "PROGRESS_EVERY", "ExploreResult", "ModelConfig", "Progress", "explore", "state_key"]
 
@@ -265,7 +265,7 @@ def explore(
     ``progress``: called with a :class:`Progress` every :data:`PROGRESS_EVERY` expanded states
     (and once at the start of each depth). ``manifest``: the
     pod as given, for the reproducer (default: the plan's defaulted object). ``graph``: a
-    :class:`~podfsm.stategraph.StateGraph` that records every stored state and transition, to draw.
+    :class:`~podfsm.rendering.stategraph.StateGraph` that records every stored state and transition, to draw.
     """
     pod_manifest = manifest if manifest is not None else plan.raw
     chosen = list(properties() if props is None else props)

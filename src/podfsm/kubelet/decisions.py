@@ -10,7 +10,7 @@ worker does next. The engine (:mod:`podfsm.engine`) runs them; the model value
   :func:`initializing`, :func:`started`, :func:`completing`. Each reads a settle pass
   (:class:`SettlePass`) and syncs or kills containers through it.
 * **The pod summary the pod table's SYNC rows read**: :func:`init_progress`, :func:`all_exited`
-  (the pod-level decisions themselves are rows of :data:`podfsm.pod.POD`).
+  (the pod-level decisions themselves are rows of :data:`podfsm.machines.pod.POD`).
 
 Every function reads the model it runs under from ``plan.model``: a decision never calls another
 by its module name, so replacing one in the model replaces it everywhere.
@@ -21,13 +21,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final, Protocol
 
-from podfsm.container import CEvent, KillOrder, may_restart
 from podfsm.enums import PodPhase, RestartPolicy
+from podfsm.machines.container import CEvent, KillOrder, may_restart
+from podfsm.machines.pod import InitProgress
+from podfsm.machines.probe import ProbeKind, Result
+from podfsm.machines.records import ContainerKind, ContainerPlan, Ctr, PodPlan, PodState, Term, View
+from podfsm.machines.records import CState as S
 from podfsm.oracle import ContainerFacts, count_phase, decide_phase
-from podfsm.pod import InitProgress
-from podfsm.probe import ProbeKind, Result
-from podfsm.records import ContainerKind, ContainerPlan, Ctr, PodPlan, PodState, Term, View
-from podfsm.records import CState as S
 
 __all__ = [
     "ALIVE",
@@ -49,6 +49,7 @@ __all__ = [
     "phase_of",
     "probe_flags",
     "probe_kill_grace",
+    "probe_kill_message",
     "publish",
     "started",
 ]
@@ -389,3 +390,15 @@ def probe_kill_grace(plan: PodPlan, s: PodState, probe_grace: int) -> int:
     if s.deletion_at >= 0:
         return s.deletion_grace
     return probe_grace if probe_grace >= 0 else plan.grace
+
+
+def probe_kill_message(plan: PodPlan, cp: ContainerPlan, probe: str) -> str:
+    """The Killing Event's message after a liveness or startup Failure (the probe table's row
+    ``failure_kills``): a sidecar's is ``computeInitContainerActions``' "Init container X failed
+    P probe" (it is restarted, said without a suffix); a regular container's is
+    ``computePodActions``' "Container X failed P probe", with ", will be restarted" when the pod's
+    policy restarts a failure (a kill is exit 137)."""
+    if cp.kind is ContainerKind.SIDECAR:
+        return f"Init container {cp.name} failed {probe} probe"
+    restart = plan.model.restart_rule(plan.restart_policy, cp.kind, 137)
+    return f"Container {cp.name} failed {probe} probe" + (", will be restarted" if restart else "")

@@ -1,24 +1,24 @@
 """The property suites, runnable without pytest: ``podfsm verify`` and ``podfsm explore``.
 
-Three suites check the registry (:mod:`podfsm.invariants`) against the composed model:
+Three suites check the registry (:mod:`podfsm.verification.invariants`) against the composed model:
 
 ``explorer``
-    :func:`podfsm.explorer.explore` on every configuration of :data:`podfsm.explorer.MODELS`:
+    :func:`podfsm.verification.explorer.explore` on every configuration of :data:`podfsm.verification.explorer.MODELS`:
     exhaustive within its bounds, shortest counterexamples.
 ``machine``
     :class:`PodLifecycleMachine`, a Hypothesis ``RuleBasedStateMachine``: one ``@rule`` per event
     kind (every class of the event vocabulary), gated by ``@precondition`` on what the model
     enables now; one ``@invariant`` per registered ``always`` / ``always-step`` / ``eventually``
     property, generated from the registry. Failures print as a Python program (Hypothesis) and
-    as a ``podfsm simulate`` script (the :class:`~podfsm.invariants.PropertyViolation` message).
+    as a ``podfsm simulate`` script (the :class:`~podfsm.verification.invariants.PropertyViolation` message).
 ``bulk``
     the same checks on runs replayed from one drawn list of choices
-    (:func:`podfsm.strategies.replay`): several times cheaper per step than rule-based machines.
+    (:func:`podfsm.verification.strategies.replay`): several times cheaper per step than rule-based machines.
 
 :data:`PROFILES` name the budgets: ``fast`` (CI) and ``thorough`` (on demand). Runs are
 deterministic (Hypothesis ``derandomize``) unless a seed is given, and a seed reproduces a run.
 Every suite takes the model to check as a value (:data:`podfsm.model.DEFAULT` unless given); on
-a mutant's model (:mod:`podfsm.mutants`) a violation counts against the mutant only if the real
+a mutant's model (:mod:`podfsm.verification.mutants`) a violation counts against the mutant only if the real
 model does not show it on the same event script (:func:`attribute_for`).
 """
 
@@ -40,23 +40,23 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 import yaml
 
 import podfsm.events as events_module
-from podfsm import invariants, mutants
 from podfsm.api import Pod
-from podfsm.container import CONTAINER, not_due
-from podfsm.diagrams import EXTENSIONS, GraphvizMissing, render
 from podfsm.engine import PodState, compile_plan, initial, step
 from podfsm.errors import IllegalTransition
 from podfsm.events import Event, event_from_dict, event_to_dict
-from podfsm.explorer import MODELS, ExploreResult, ModelConfig, Progress, explore
-from podfsm.invariants import Judge, Kind, Obs, Property, PropertyViolation
+from podfsm.kubelet.snapshot import pod_json
+from podfsm.machines.container import CONTAINER, not_due
+from podfsm.machines.pod import POD, PEvent, PStage
+from podfsm.machines.records import CState, PodPlan
+from podfsm.machines.table import Machine, Row
 from podfsm.model import DEFAULT, Model
-from podfsm.pod import POD, PEvent, PStage
-from podfsm.records import CState, PodPlan
+from podfsm.rendering.diagrams import EXTENSIONS, GraphvizMissing, render
+from podfsm.rendering.stategraph import DEFAULT_LIMIT, StateGraph
 from podfsm.simulator import load_pod
-from podfsm.snapshot import pod_json
-from podfsm.stategraph import DEFAULT_LIMIT, StateGraph
-from podfsm.table import Machine, Row
 from podfsm.textsafe import print_error, render_table
+from podfsm.verification import invariants, mutants
+from podfsm.verification.explorer import MODELS, ExploreResult, ModelConfig, Progress, explore
+from podfsm.verification.invariants import Judge, Kind, Obs, Property, PropertyViolation
 
 if TYPE_CHECKING:  # Hypothesis is imported when a suite runs, so that the CLI and import podfsm start fast
     from hypothesis import settings
@@ -317,7 +317,7 @@ def attribute_for(model: Model) -> Attribute | None:
 
 
 class Checker:
-    """One run of the model judged against the registry's properties (:class:`~podfsm.invariants.Judge`,
+    """One run of the model judged against the registry's properties (:class:`~podfsm.verification.invariants.Judge`,
     the explorer's judge too).
 
     :meth:`apply` steps the model and checks every ``always-step`` property on the step, every
@@ -358,9 +358,9 @@ class Checker:
     # -- what may happen ----------------------------------------------------------------------
 
     def candidates(self) -> list[Event]:
-        """The events a run may apply now (see :func:`podfsm.strategies.candidates`)."""
+        """The events a run may apply now (see :func:`podfsm.verification.strategies.candidates`)."""
         if self._cands is None:
-            from podfsm.strategies import candidates  # lazy: it imports Hypothesis
+            from podfsm.verification.strategies import candidates  # lazy: it imports Hypothesis
 
             self._cands = candidates(self.plan, self.state, self.obs.enabled)
         return self._cands
@@ -475,10 +475,10 @@ def make_machine(
     attribute: Attribute | None = None,
     model: Model = DEFAULT,
 ) -> type[RuleBasedStateMachine]:
-    """:class:`podfsm.lifecycle_machine.PodLifecycleMachine` with another pod strategy, model,
+    """:class:`podfsm.verification.lifecycle_machine.PodLifecycleMachine` with another pod strategy, model,
     properties, statistics or attribution: a subclass that sets its class attributes."""
     # lazy: keeps import podfsm light (the machine imports Hypothesis)
-    from podfsm.lifecycle_machine import PodLifecycleMachine
+    from podfsm.verification.lifecycle_machine import PodLifecycleMachine
 
     _print_events_as_python()
     overrides: dict[str, Any] = {"model": model, "props": props, "stats": stats, "attribute": attribute}
@@ -563,10 +563,12 @@ def run_machine(
 def pod_families() -> dict[str, st.SearchStrategy[JSON]]:
     """The pod strategies the bulk suite draws from: ``sidecars`` (up to two sidecars and an init
     container in any order, pods that can finish, short grace periods, no probes or hooks: where
-    termination ordering lives), ``any`` (every knob of :func:`podfsm.strategies.pod_specs`,
+    termination ordering lives), ``any`` (every knob of :func:`podfsm.verification.strategies.pod_specs`,
     probes, hooks, tolerations and readiness gates included) and ``gated`` (app containers only,
     no probes, often behind a readiness gate: pods that reach Ready, where the gates matter)."""
-    from podfsm.strategies import pod_specs  # lazy: keeps import podfsm light (it imports Hypothesis)
+    from podfsm.verification.strategies import (
+        pod_specs,  # lazy: keeps import podfsm light (it imports Hypothesis)
+    )
 
     return {
         "sidecars": pod_specs(
@@ -597,11 +599,11 @@ def bulk_test(
 ) -> Callable[[], None]:
     """The bulk suite on one pod strategy (default: the ``any`` family) as a Hypothesis test
     function: call it to run it."""
-    # lazy: keeps import podfsm light (Hypothesis, and podfsm.strategies, which imports it)
+    # lazy: keeps import podfsm light (Hypothesis, and podfsm.verification.strategies, which imports it)
     from hypothesis import given, seed
     from hypothesis import strategies as st
 
-    from podfsm.strategies import swarms
+    from podfsm.verification.strategies import swarms
 
     pod_strategy = pods if pods is not None else pod_families()["any"]
 
@@ -634,7 +636,7 @@ def run_picks(
     checker = Checker(compile_plan(Pod.from_api(pod), model=model), pod, stats=stats, attribute=attribute)
     if stats is not None:
         stats.examples["bulk"] += 1
-    from podfsm.strategies import candidate_groups, pick_event  # lazy: it imports Hypothesis
+    from podfsm.verification.strategies import candidate_groups, pick_event  # lazy: it imports Hypothesis
 
     for pick in picks:
         if checker.obs.quiescent or checker.obs.removed:
@@ -674,7 +676,7 @@ def run_explorer(
     model: Model = DEFAULT,
     attribute: Attribute | None = None,
 ) -> list[tuple[ModelConfig, ExploreResult]]:
-    """:func:`podfsm.explorer.explore` on each model (each search stops at its first violation);
+    """:func:`podfsm.verification.explorer.explore` on each model (each search stops at its first violation);
     ``stop_at_first``: skip the remaining models after a violation attributed to the model under test."""
     stats = stats if stats is not None else Stats()
     out = []
@@ -895,7 +897,7 @@ class ProgressLine:
     then a line every ``every`` seconds, ``explored 120,000 states, 150,000 transitions, depth 9,
     frontier 3,200/8,500``; redrawn in place with ``\\r`` on a TTY, one line each otherwise.
 
-    Pass it as :func:`~podfsm.explorer.explore`'s ``progress``. The clock (``time.monotonic``)
+    Pass it as :func:`~podfsm.verification.explorer.explore`'s ``progress``. The clock (``time.monotonic``)
     only decides *when* a line is written; what is written, and stdout, are logical counts.
     """
 
@@ -1051,7 +1053,7 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
             f"{result.seconds:.2f}s, {result.rate:,.0f} states/s, {bound}\n"
         )
         out.write(
-            f"states are counted by the visited-set key (times relative to now; see podfsm.explorer); "
+            f"states are counted by the visited-set key (times relative to now; see podfsm.verification.explorer); "
             f"{result.quiescent:,} quiescent, {result.cut_depth:,} cut at the depth bound, "
             f"{result.cut_restarts:,} successors cut by --max-restarts\n"
         )

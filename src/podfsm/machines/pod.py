@@ -25,10 +25,10 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING, Final, NamedTuple
 
-from podfsm.table import Machine, Row, define
+from podfsm.machines.table import Machine, Row, define
 
 if TYPE_CHECKING:
-    from podfsm.records import PodPlan
+    from podfsm.machines.records import PodPlan
 
 __all__ = [
     "DEADLINE_MESSAGE",

@@ -17,18 +17,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from podfsm import diagrams
 from podfsm.api import is_rfc3339
+from podfsm.api.loader import item_lines, load_documents, load_pods, read_text
 from podfsm.cluster import ClusterSimulator
 from podfsm.errors import IllegalTransition, ManifestError, PodfsmError
 from podfsm.events import Event, NodeEvent, PodEvent, events_from_script
-from podfsm.loader import item_lines, load_documents, load_pods, read_text
 from podfsm.oracle import kubectl_columns, pod_summary
-from podfsm.showcase import write_showcase
+from podfsm.rendering import diagrams
+from podfsm.rendering.timeline import render_timeline, scenario_title, timeline_of, write_timelines
 from podfsm.simulator import Simulator, Step
 from podfsm.textsafe import listing, print_error, render_table
-from podfsm.timeline import render_timeline, scenario_title, timeline_of, write_timelines
-from podfsm.verify import add_subcommands as add_verify_and_explore
+from podfsm.verification.showcase import write_showcase
+from podfsm.verification.verify import add_subcommands as add_verify_and_explore
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -161,7 +161,7 @@ def _run_script(
 
 
 def _write_timeline(args: argparse.Namespace, history: Sequence[Step]) -> int:
-    """``--timeline FILE``: the steps applied so far, drawn (:mod:`podfsm.timeline`)."""
+    """``--timeline FILE``: the steps applied so far, drawn (:mod:`podfsm.rendering.timeline`)."""
     if not args.timeline:
         return 0
     title = scenario_title(args.pod_file, args.script_file, history)
@@ -174,7 +174,7 @@ def _write_timeline(args: argparse.Namespace, history: Sequence[Step]) -> int:
 
 
 def _cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
-    """``podfsm diagram``: to stdout, or every file into ``-o DIR`` (see :mod:`podfsm.diagrams`)."""
+    """``podfsm diagram``: to stdout, or every file into ``-o DIR`` (see :mod:`podfsm.rendering.diagrams`)."""
     try:
         names = diagrams.resolve(args.machines)
         if args.output_dir is None:
@@ -197,7 +197,9 @@ def _cmd_diagram(args: argparse.Namespace, out: TextIO) -> int:
         written = diagrams.write_diagrams(
             names, target, (args.format,) if args.format else diagrams.COMMITTED
         )
-        if not args.machines or "all" in args.machines:  # the explorer's drawings (podfsm.stategraph)
+        if (
+            not args.machines or "all" in args.machines
+        ):  # the explorer's drawings (podfsm.rendering.stategraph)
             written += write_showcase(target / "explored", (args.format,) if args.format else ("dot", "svg"))
         if args.examples:
             written += write_timelines(Path(args.examples), target / "timelines")
@@ -287,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with -o DIR: also draw each EXAMPLES/<name>/ scenario as DIR/timelines/<name>.svg",
     )
     diagram.set_defaults(func=_cmd_diagram)
-    add_verify_and_explore(sub)  # podfsm verify, podfsm explore (podfsm.verify)
+    add_verify_and_explore(sub)  # podfsm verify, podfsm explore (podfsm.verification.verify)
     return parser
 
 

@@ -1,13 +1,13 @@
 """The Hypothesis rule-based state machine over the composed pod model (the ``machine`` suite).
 
 One ``@rule`` per event kind the environment can send a pod, each drawing one of the events the
-model enables now (:meth:`podfsm.verify.Checker.candidates`) and gated by a ``@precondition`` that
+model enables now (:meth:`podfsm.verification.verify.Checker.candidates`) and gated by a ``@precondition`` that
 there is one; one ``@invariant`` that judges the run so far with the registry
-(:class:`podfsm.invariants.Judge`, the explorer's judge). A failure prints as a Python program
-(Hypothesis) and as a ``podfsm simulate`` script (the :class:`~podfsm.invariants.PropertyViolation`).
+(:class:`podfsm.verification.invariants.Judge`, the explorer's judge). A failure prints as a Python program
+(Hypothesis) and as a ``podfsm simulate`` script (the :class:`~podfsm.verification.invariants.PropertyViolation`).
 
 ``properties/test_machine.py`` runs it under pytest; ``podfsm verify`` through
-:func:`podfsm.verify.run_machine`. :func:`podfsm.verify.make_machine` derives a variant (another
+:func:`podfsm.verification.verify.run_machine`. :func:`podfsm.verification.verify.make_machine` derives a variant (another
 pod strategy, a mutant's model, statistics) by subclassing: the class attributes below.
 """
 
@@ -37,10 +37,10 @@ from podfsm.events import (
     Tick,
     Unschedulable,
 )
-from podfsm.invariants import Property
 from podfsm.model import DEFAULT, Model
-from podfsm.strategies import pod_specs
-from podfsm.verify import Attribute, Checker, Stats
+from podfsm.verification.invariants import Property
+from podfsm.verification.strategies import pod_specs
+from podfsm.verification.verify import Attribute, Checker, Stats
 
 __all__ = ["PodLifecycleMachine"]
 
@@ -64,14 +64,16 @@ def _one_of(kind: type[Event]) -> st.SearchStrategy[Event]:
 class PodLifecycleMachine(RuleBasedStateMachine):
     """The composed pod model under every registered property."""
 
-    #: the pods the machine starts from (any knob of :func:`podfsm.strategies.pod_specs`)
+    #: the pods the machine starts from (any knob of :func:`podfsm.verification.strategies.pod_specs`)
     pods: ClassVar[st.SearchStrategy[JSON]] = pod_specs(
         probes=True, hooks=True, tolerations=True, readiness_gates=True
     )
     model: ClassVar[Model] = DEFAULT  #: the model under test
     props: ClassVar[Sequence[Property] | None] = None  #: the properties (None: the whole registry)
     stats: ClassVar[Stats | None] = None  #: where to count examples, steps and checks
-    attribute: ClassVar[Attribute | None] = None  #: which violations count (podfsm.verify.attribute_for)
+    attribute: ClassVar[Attribute | None] = (
+        None  #: which violations count (podfsm.verification.verify.attribute_for)
+    )
 
     checker: Checker
 

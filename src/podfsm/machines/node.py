@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from podfsm.config import Config
 from podfsm.errors import IllegalTransition
 from podfsm.events import Event, NodePressure
-from podfsm.table import Machine, Row, define
+from podfsm.machines.table import Machine, Row, define
 from podfsm.timefmt import parse_time
 
 if TYPE_CHECKING:

@@ -23,8 +23,8 @@ With ``-o DIR`` and no ``-f`` it writes ``<machine>.dot``, ``<machine>.svg`` and
 ``<machine>.md`` for every machine (``-f`` picks one format instead; Mermaid files end in
 ``.mmd``); ``--examples DIR`` also draws the timeline of every ``DIR/<name>/`` scenario (a
 manifest plus ``script.yaml``, or one pod and its node in ``scenario.yaml``) as
-``timelines/<name>.svg`` (:mod:`podfsm.timeline`); ``all`` also draws the explorer's showcase
-searches as ``explored/<name>`` (:data:`podfsm.showcase.SHOWCASE`).
+``timelines/<name>.svg`` (:mod:`podfsm.rendering.timeline`); ``all`` also draws the explorer's showcase
+searches as ``explored/<name>`` (:data:`podfsm.verification.showcase.SHOWCASE`).
 ``tests/test_diagrams.py`` regenerates them and fails when they drift from the tables.
 
 **Determinism.** States come in enum order, transitions in table order, decided pairs in
@@ -51,11 +51,11 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Final, cast
 
-from podfsm.container import CONTAINER
-from podfsm.node import NODE
-from podfsm.pod import POD
-from podfsm.probe import PROBE
-from podfsm.table import Machine
+from podfsm.machines.container import CONTAINER
+from podfsm.machines.node import NODE
+from podfsm.machines.pod import POD
+from podfsm.machines.probe import PROBE
+from podfsm.machines.table import Machine
 
 __all__ = [
     "COMMITTED",

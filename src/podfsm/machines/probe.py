@@ -17,7 +17,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Final, NamedTuple
 
-from podfsm.table import Machine, Row, define
+from podfsm.machines.table import Machine, Row, define
 
 __all__ = ["PROBE", "PrEvent", "PrState", "Prb", "ProbeCtx", "ProbeKind", "ProbeSpec", "Result"]
 

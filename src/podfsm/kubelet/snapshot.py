@@ -14,12 +14,12 @@ from datetime import timedelta
 from typing import Any, Final
 
 from podfsm.kubelet import KUBELET_DISRUPTION_REASON
+from podfsm.machines.records import ContainerKind, ContainerPlan, Ctr, PodPlan, PodState, Term, View
 from podfsm.oracle import (
     Condition,
     containers_ready_condition,
     pod_initialized_condition,
 )
-from podfsm.records import ContainerKind, ContainerPlan, Ctr, PodPlan, PodState, Term, View
 from podfsm.timefmt import parse_time
 
 __all__ = ["condition", "disruption_shown", "pod_json", "terminate_pod", "timestamp"]

@@ -1,0 +1,56 @@
+"""The kubelet: its decisions (:mod:`podfsm.kubelet.decisions`: the containers' view, the phase,
+the pod worker's per-stage passes, the pod summary the pod table's SYNC rows read) and the status
+it generates from the model's state (:mod:`podfsm.kubelet.snapshot`: the v1 Pod JSON).
+
+The decisions are plain functions of a plan and a state; :data:`podfsm.model.DEFAULT` holds them,
+and a model value may replace any of them."""
+
+from podfsm.kubelet.decisions import (
+    ALIVE,
+    BUSY,
+    COULD_RUN,
+    KILLING,
+    KUBELET_DISRUPTION_REASON,
+    RUNNING_VIEW,
+    SettlePass,
+    all_exited,
+    codes_of,
+    completing,
+    conditions_phase,
+    container_view,
+    init_progress,
+    initializing,
+    kill_grace,
+    kubelet_phase,
+    phase_of,
+    probe_flags,
+    probe_kill_grace,
+    probe_kill_message,
+    publish,
+    started,
+)
+
+__all__ = [
+    "ALIVE",
+    "BUSY",
+    "COULD_RUN",
+    "KILLING",
+    "KUBELET_DISRUPTION_REASON",
+    "RUNNING_VIEW",
+    "SettlePass",
+    "all_exited",
+    "codes_of",
+    "completing",
+    "conditions_phase",
+    "container_view",
+    "init_progress",
+    "initializing",
+    "kill_grace",
+    "kubelet_phase",
+    "phase_of",
+    "probe_flags",
+    "probe_kill_grace",
+    "probe_kill_message",
+    "publish",
+    "started",
+]
