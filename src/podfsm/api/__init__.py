@@ -2,50 +2,5 @@
 manifests and workloads from YAML or JSON (:mod:`podfsm.api.loader`) and the QoS class
 (:mod:`podfsm.api.qos`). Nothing here knows the machines."""
 
-from podfsm.api.objects import (
-    Container,
-    ContainerState,
-    ContainerStateRunning,
-    ContainerStateTerminated,
-    ContainerStateWaiting,
-    ContainerStatus,
-    Lifecycle,
-    ObjectMeta,
-    Pod,
-    PodCondition,
-    PodSpec,
-    PodStatus,
-    Probe,
-    ReadinessGate,
-    ResourceRequirements,
-    SpecError,
-    Toleration,
-    apply_defaults,
-    default_image_pull_policy,
-    is_rfc3339,
-    validate_pod,
-)
-
-__all__ = [
-    "Container",
-    "ContainerState",
-    "ContainerStateRunning",
-    "ContainerStateTerminated",
-    "ContainerStateWaiting",
-    "ContainerStatus",
-    "Lifecycle",
-    "ObjectMeta",
-    "Pod",
-    "PodCondition",
-    "PodSpec",
-    "PodStatus",
-    "Probe",
-    "ReadinessGate",
-    "ResourceRequirements",
-    "SpecError",
-    "Toleration",
-    "apply_defaults",
-    "default_image_pull_policy",
-    "is_rfc3339",
-    "validate_pod",
-]
+from podfsm.api.objects import *  # noqa: F403
+from podfsm.api.objects import __all__ as __all__
