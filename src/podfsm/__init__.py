@@ -70,6 +70,7 @@ if TYPE_CHECKING:  # loaded on first use, by __getattr__ below
     from podfsm.machines.records import KEvent
     from podfsm.model import Interpreter, Model
     from podfsm.simulator import Simulator, Step, load_pod, loads_pod
+    from podfsm.traces import Observation, TraceVerdict, check_trace, load_trace, states_from_pod
 
 __all__ = [
     "KUBERNETES_RELEASE",
@@ -103,6 +104,7 @@ __all__ = [
     "NodeHeartbeatsStop",
     "NodeOutOfService",
     "NodePressure",
+    "Observation",
     "Pod",
     "PodEvent",
     "PodPhase",
@@ -114,9 +116,11 @@ __all__ = [
     "Simulator",
     "Step",
     "Tick",
+    "TraceVerdict",
     "UnknownContainer",
     "Unschedulable",
     "apply_defaults",
+    "check_trace",
     "compile_plan",
     "enabled_events",
     "event_from_dict",
@@ -125,12 +129,14 @@ __all__ = [
     "kubectl_columns",
     "kubelet_phase",
     "load_pod",
+    "load_trace",
     "loads_pod",
     "next_due",
     "pod_conditions",
     "pod_phase",
     "pod_summary",
     "should_restart",
+    "states_from_pod",
     "step",
     "validate_pod",
 ]
@@ -158,6 +164,11 @@ _LAZY: Final[dict[str, str]] = {
     "Step": "podfsm.simulator",
     "load_pod": "podfsm.simulator",
     "loads_pod": "podfsm.simulator",
+    "Observation": "podfsm.traces",
+    "TraceVerdict": "podfsm.traces",
+    "check_trace": "podfsm.traces",
+    "load_trace": "podfsm.traces",
+    "states_from_pod": "podfsm.traces",
 }
 
 

@@ -110,14 +110,20 @@ class Simulator:
         config: Config | None = None,
         *,
         model: Model = DEFAULT,
+        start: PodState | None = None,
     ) -> None:
         """``pod``: a :class:`podfsm.Pod`, a :class:`~podfsm.api.loader.LoadedPod` or a v1 Pod (or
         workload) mapping, as ``kubectl get pod -o json`` prints it; a malformed one raises
         :class:`ManifestError` naming the field. ``model``: the model to run
         (:data:`podfsm.model.DEFAULT`, Kubernetes itself, unless given: a mutant, or the same tables
-        fired through ``transitions``)."""
+        fired through ``transitions``). ``start``: the state to start from instead of the pod's
+        creation, one of :func:`podfsm.states_from_pod` for this pod (a live pod's status)."""
         self.plan: PodPlan = compile_plan(pod_model(pod), config, model)
-        self.state: PodState = initial(self.plan)
+        if start is not None and (
+            not isinstance(start, PodState) or len(start.ctrs) != len(self.plan.containers)
+        ):
+            raise ManifestError("start: expected a PodState of this pod (podfsm.states_from_pod(pod))")
+        self.state: PodState = initial(self.plan) if start is None else start
         self.pod: dict[str, Any] = pod_json(self.plan, self.state)
         self.history: list[Step] = []
 

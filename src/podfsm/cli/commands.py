@@ -25,8 +25,10 @@ from podfsm.events import Event, NodeEvent, PodEvent, events_from_script
 from podfsm.oracle import kubectl_columns, pod_summary
 from podfsm.rendering import diagrams
 from podfsm.rendering.timeline import render_timeline, scenario_title, timeline_of, write_timelines
-from podfsm.simulator import Simulator, Step
+from podfsm.simulator import Simulator, Step, load_pod
 from podfsm.textsafe import listing, print_error, render_table
+from podfsm.traces import DEFAULT_MAX_SILENT, check_trace, load_trace, manifest_of, states_from_pod
+from podfsm.traces.report import render_text, witness_yaml
 from podfsm.verification.showcase import write_showcase
 from podfsm.verification.verify import add_subcommands as add_verify_and_explore
 
@@ -59,11 +61,35 @@ def _rfc3339(text: str) -> str:
     return text
 
 
+def _live_pod(path: str) -> dict[str, Any]:
+    """``--from``: one v1 Pod object with its status, as ``kubectl get pod NAME -o json`` prints it."""
+    text, name = read_text(path)
+    docs = [d for d in load_documents(text, name) if d is not None]
+    if len(docs) != 1 or not isinstance(docs[0], dict) or docs[0].get("kind", "Pod") != "Pod":
+        raise ManifestError(f"{name}: --from takes one Pod object (kubectl get pod NAME -o json)")
+    if not isinstance(docs[0].get("status"), dict):
+        raise ManifestError(f"{name}: status: required (--from starts where the live pod is)")
+    return docs[0]
+
+
 def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
-    loaded = load_pods(args.pod_file)
+    if args.script_file is None:  # one positional: the script (POD_FILE comes from --from)
+        args.pod_file, args.script_file = None, args.pod_file
+    if (args.pod_file is None) == (args.from_pod is None):
+        _error("podfsm: error: give POD_FILE or --from POD_JSON (one of them)")
+        return 2
     text, name = read_text(args.script_file)
     script = events_from_script(load_documents(text, name), name)
     lines = item_lines(text)
+    if args.from_pod is not None:
+        live = _live_pod(args.from_pod)
+        sim = Simulator(manifest_of(live), start=states_from_pod(live)[0])
+
+        def apply_live(event: Event) -> tuple[Sequence[Step], dict[str, Any]]:
+            return [sim.apply(event)], {}
+
+        return _run_script(args, out, script, lines, name, apply_live, lambda: sim.history)
+    loaded = load_pods(args.pod_file)
     if len(loaded) == 1 and not any(isinstance(e, NodeEvent) for _, _, e in script):
         sim = Simulator(loaded[0].pod)
 
@@ -259,7 +285,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="a Pod or a workload, or several Pods on one node (a List or YAML documents; events name them with pod:)",
     )
     simulate.add_argument(
-        "script_file", metavar="SCRIPT_FILE", help="a YAML or JSON list of events; - reads stdin"
+        "script_file",
+        metavar="SCRIPT_FILE",
+        nargs="?",
+        help="a YAML or JSON list of events; - reads stdin",
+    )
+    simulate.add_argument(
+        "--from",
+        dest="from_pod",
+        metavar="POD_JSON",
+        help="start from a live pod (kubectl get pod NAME -o json: its spec and status) instead of "
+        "from creation; then give only SCRIPT_FILE",
     )
     simulate.add_argument("-o", "--output", choices=("table", "json"), default="table")
     simulate.add_argument(
@@ -289,8 +325,58 @@ def build_parser() -> argparse.ArgumentParser:
         help="with -o DIR: also draw each EXAMPLES/<name>/ scenario as DIR/timelines/<name>.svg",
     )
     diagram.set_defaults(func=_cmd_diagram)
+    check = sub.add_parser(
+        "check-trace",
+        help="check an observed pod history (kubectl get pods -w, a watch stream) against the model",
+        description=(
+            "Exit 0 when some run of the model explains every observation of TRACE_FILE in order "
+            "(and print a witness script), 1 with the first observation no run reaches, 2 for a bad file."
+        ),
+    )
+    check.add_argument(
+        "trace_file",
+        metavar="TRACE_FILE",
+        help="kubectl get pod -w -o json|yaml, watch events, JSON lines or kubectl get pods -w rows; - reads stdin",
+    )
+    check.add_argument(
+        "--pod", metavar="POD_FILE", help="the pod's manifest (a Pod or a workload); needed for kubectl rows"
+    )
+    check.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--max-silent",
+        type=_non_negative,
+        default=DEFAULT_MAX_SILENT,
+        metavar="K",
+        help=f"model events allowed between two observations (default {DEFAULT_MAX_SILENT})",
+    )
+    check.add_argument("--witness", metavar="FILE", help="also write the witness script to FILE (one pod)")
+    check.set_defaults(func=_cmd_check_trace)
     add_verify_and_explore(sub)  # podfsm verify, podfsm explore (podfsm.verification.verify)
     return parser
+
+
+def _non_negative(text: str) -> int:
+    if not text.isdigit() or len(text) > 9:
+        raise argparse.ArgumentTypeError(f"expected a count 0..999999999 (got {text!r})")
+    return int(text)
+
+
+def _cmd_check_trace(args: argparse.Namespace, out: TextIO) -> int:
+    observations = load_trace(args.trace_file)
+    pod = load_pod(args.pod) if args.pod else None
+    verdict = check_trace(pod, observations, max_silent=args.max_silent)
+    if args.witness:
+        if len(verdict.pods) != 1:
+            raise ManifestError("--witness writes one pod's script: the trace shows several pods")
+        try:
+            Path(args.witness).write_text(witness_yaml(verdict.pods[0]))
+        except OSError as e:
+            raise ManifestError(f"{args.witness}: cannot write: {e.strerror or e}") from None
+    if args.output == "json":
+        out.write(json.dumps(verdict.to_dict(), indent=2) + "\n")
+    else:
+        out.write(render_text(verdict))
+    return 0 if verdict.conforms else 1
 
 
 _error = print_error
