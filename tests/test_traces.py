@@ -391,3 +391,42 @@ def test_simulate_from_a_live_pod(tmp_path: Path) -> None:
     )
     assert main(["simulate", str(script)]) == 2
     assert main(["simulate", "--from", str(ROOT / "examples/busybox/deployment.yaml"), str(script)]) == 2
+
+
+def test_a_second_with_no_timer_due_is_a_silent_step() -> None:
+    """Found by the completeness property: a Never-pull sidecar shows ErrImageNeverPull only at the
+    kubelet's next sync, a few seconds in, before the active deadline (the next timer) fails the
+    pod; a checker that only ticks to the next timer jumps past it."""
+    pod = {
+        "metadata": {"name": "pod"},
+        "spec": {
+            "containers": [{"name": "app0", "image": "busybox:1.36"}],
+            "initContainers": [
+                {
+                    "name": "sidecar0",
+                    "image": "busybox:1.36",
+                    "imagePullPolicy": "Never",
+                    "restartPolicy": "Always",
+                }
+            ],
+            "restartPolicy": "OnFailure",
+            "terminationGracePeriodSeconds": 0,
+            "activeDeadlineSeconds": 15,
+        },
+    }
+    sim = Simulator(pod)
+    objects = [object_observation(sim.pod, 1)]
+    for line, event in enumerate(
+        (
+            {"event": "schedule", "node": "node-1"},
+            {"event": "tick", "seconds": 7},
+            {"event": "tick", "seconds": 8},
+        ),
+        start=2,
+    ):
+        objects.append(object_observation(sim.apply(event).pod, line))
+    shown = objects[2].containers
+    assert shown is not None and shown[0].reason == "ErrImageNeverPull"
+    assert objects[3].phase == "Failed"
+    v = check_trace(None, objects)
+    assert v.conforms, v.failure

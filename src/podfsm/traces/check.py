@@ -274,10 +274,11 @@ def _moves(plan: PodPlan, s: PodState, obs: Observation) -> list[Event]:
                 extra.append(Evict())
     # Time is not observed: a long idle spell, past the back-off's reset (the kubelet forgets a
     # back-off entry 2 * maxDuration after its last update: flowcontrol.Backoff.GC), is always a
-    # possible silent step
-    idle = _idle(plan)
-    if s.stage is not PStage.REMOVED and s.t + idle <= plan.config.last_second:
-        extra.append(Tick(idle))
+    # possible silent step; and so is a second passing with no timer due (the kubelet's next sync
+    # shows what the last one decided: a tick to the next timer alone would skip it when the next
+    # timer is the active deadline)
+    if s.stage is not PStage.REMOVED:
+        extra.extend(Tick(t) for t in (1, _idle(plan)) if s.t + t <= plan.config.last_second)
     for ev in extra:
         if ev not in seen:
             seen.add(ev)
