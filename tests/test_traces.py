@@ -430,3 +430,54 @@ def test_a_second_with_no_timer_due_is_a_silent_step() -> None:
     assert objects[3].phase == "Failed"
     v = check_trace(None, objects)
     assert v.conforms, v.failure
+
+
+def test_restarts_of_a_pod_with_sidecars_may_drop_between_rows() -> None:
+    """Found by the completeness property: kubectl's RESTARTS counts only the init containers'
+    restarts while a sidecar is not started (Init:CrashLoopBackOff) and the app's too once it is
+    (printPod), so the column drops from 2 to 1 in a real run; a search that drops every state
+    whose RESTARTS is above the next row's loses that run."""
+    pod = {
+        "metadata": {"name": "pod"},
+        "spec": {
+            "containers": [{"name": "app0", "image": "busybox:1.36"}],
+            "initContainers": [
+                {"name": n, "image": "busybox:1.36", "restartPolicy": "Always"}
+                for n in ("sidecar0", "sidecar1")
+            ],
+        },
+    }
+    script = [
+        {"event": "schedule", "node": "node-1"},
+        {"event": "image_pulled", "container": "sidecar0"},
+        *(
+            {"event": kind, "container": c, **({"exit_code": 0} if kind == "container_exited" else {})}
+            for kind, c in (
+                ("container_started", "sidecar0"),
+                ("container_exited", "sidecar0"),
+                ("container_started", "sidecar1"),
+                ("container_started", "sidecar0"),
+                ("container_exited", "sidecar0"),
+                ("container_exited", "sidecar1"),
+                ("container_started", "app0"),
+                ("container_started", "sidecar1"),
+                ("container_exited", "sidecar1"),
+                ("container_exited", "app0"),
+                ("container_started", "app0"),
+                ("container_exited", "app0"),
+            )
+        ),
+        {"event": "tick", "seconds": 10},
+    ]
+    sim = Simulator(pod)
+    rows = []
+    for line, event in enumerate(script, start=1):
+        cols = sim.apply(event).columns
+        rows.append(
+            Observation(
+                line, "pod", ObsKind.ROW, ready=cols.ready, status=cols.status, restarts=cols.restarts
+            )
+        )
+    assert [(r.status, r.restarts) for r in rows[-2:]] == [("Completed", 2), ("Init:CrashLoopBackOff", 1)]
+    v = check_trace(pod, rows)
+    assert v.conforms, v.failure

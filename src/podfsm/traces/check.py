@@ -198,15 +198,17 @@ class _Views:
     def __init__(self, plan: PodPlan) -> None:
         self.plan = plan
         self.cache: dict[PodState, View] = {}
+        self.monotonic = not plan.init_idx  # kubectl's RESTARTS (see View.restarts_monotonic)
 
     def __call__(self, s: PodState) -> View:
         v = self.cache.get(s)
         if v is None:
             if s.stage is PStage.REMOVED:
-                v = view_of(None, None)
+                v = view_of(None, None, restarts_monotonic=self.monotonic)
             else:
                 pod = pod_json(self.plan, s)
-                v = view_of(pod, kubectl_columns(pod, now=timestamp(self.plan, s.t)))
+                cols = kubectl_columns(pod, now=timestamp(self.plan, s.t))
+                v = view_of(pod, cols, restarts_monotonic=self.monotonic)
             if len(self.cache) > 200_000:
                 self.cache.clear()
             self.cache[s] = v

@@ -170,14 +170,27 @@ class View:
     containers: tuple[ContainerObs, ...]
     deleted: bool
     columns: Columns | None
+    #: kubectl's RESTARTS never drops: true for a pod with no init containers; with them, printPod
+    #: counts only the init containers' restarts while the pod initializes, so it drops once done
+    restarts_monotonic: bool = True
 
 
-def view_of(pod: Mapping[str, Any] | None, columns: Columns | None) -> View:
+def view_of(
+    pod: Mapping[str, Any] | None, columns: Columns | None, *, restarts_monotonic: bool = True
+) -> View:
     """The :class:`View` of a published Pod object (``None``: the object is gone)."""
     if pod is None:
-        return View(True, "", (), (), True, None)
+        return View(True, "", (), (), True, None, restarts_monotonic)
     o = object_observation(pod, 0)
-    return View(False, o.phase or "", o.conditions or (), o.containers or (), bool(o.deleted), columns)
+    return View(
+        False,
+        o.phase or "",
+        o.conditions or (),
+        o.containers or (),
+        bool(o.deleted),
+        columns,
+        restarts_monotonic,
+    )
 
 
 def differences(obs: Observation, v: View) -> list[str]:
@@ -253,11 +266,11 @@ def distance(obs: Observation, v: View) -> int | None:
     if obs.kind is ObsKind.ROW:
         cols = v.columns
         assert cols is not None
-        if obs.restarts is not None and cols.restarts > obs.restarts:
+        if obs.restarts is not None and cols.restarts > obs.restarts and v.restarts_monotonic:
             return None
         if obs.status is not None and cols.status == "Terminating" and obs.status != "Terminating":
             return None
-        d = RESTART_COST * ((obs.restarts or 0) - cols.restarts) if obs.restarts is not None else 0
+        d = RESTART_COST * abs(obs.restarts - cols.restarts) if obs.restarts is not None else 0
         return d + (obs.ready != cols.ready) + (obs.status != cols.status)
     if v.phase in ("Succeeded", "Failed") and obs.phase is not None and obs.phase != v.phase:
         return None
