@@ -403,3 +403,16 @@ def test_unscheduled_gated_pod_may_have_its_gate_set() -> None:
     assert gates
     after = step(plan, s, gates[0])
     assert after.conditions and after.stage is s.stage
+
+
+def test_the_key_tells_an_unset_time_from_one_second_ago() -> None:
+    """An unset time (the -1 sentinel) and a time one second before ``t`` (offset -1) are two states:
+    a pod deleted a second ago is not a pod never deleted (issue 12: the key was not sentinel-safe)."""
+    plan = compile_plan(
+        Pod.from_api({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "a", "image": "i"}]}})
+    )
+    s = initial(plan)
+    never = s._replace(t=5, deletion_at=-1)
+    second_ago = s._replace(t=5, deletion_at=4)
+    assert state_key(never, 100) != state_key(second_ago, 100)
+    assert state_key(second_ago, 100) == state_key(s._replace(t=9, deletion_at=8), 100)  # shifts still merge

@@ -18,7 +18,8 @@ alike, so the key replaces every time field by its offset from ``t`` and drops `
 * a field is a *time* if its name is ``due`` or ends in ``_at``, ``_time`` or ``_start``, in
   :class:`~podfsm.engine.PodState` and in every record nested in it (``Ctr``, ``Term``, and
   whatever lands later: a field named so is normalized without code changes);
-* a negative time is a sentinel ("unset") and is kept as is; the time ``<x>_at`` of an entry
+* a negative time is a sentinel ("unset") and is kept, tagged (an offset of -1 s, one second
+  ago, is another value than the sentinel -1); the time ``<x>_at`` of an entry
   ``<x>`` that is 0 (``backoff_at`` while ``backoff`` is 0: no back-off entry) is unused and
   dropped (the model never reads it then);
 * an offset older than the *horizon* (longer than every timing window of the model: twice the
@@ -59,8 +60,10 @@ prints a line on stderr every few seconds of a long search).
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -72,7 +75,16 @@ from podfsm.machines.records import PodPlan
 from podfsm.rendering.stategraph import StateGraph
 from podfsm.verification.invariants import Judge, Obs, Property, PropertyViolation, observe, properties
 
-__all__ = ["MODELS", "PROGRESS_EVERY", "ExploreResult", "ModelConfig", "Progress", "explore", "state_key"]
+__all__ = [
+    "MODELS",
+    "PROGRESS_EVERY",
+    "ExploreResult",
+    "ModelConfig",
+    "Progress",
+    "explore",
+    "gc_paused",
+    "state_key",
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,6 +92,7 @@ __all__ = ["MODELS", "PROGRESS_EVERY", "ExploreResult", "ModelConfig", "Progress
 # ---------------------------------------------------------------------------------------------
 
 _LONG_AGO: Final = "long-ago"
+_UNSET: Final = "unset"
 
 
 def _is_time_field(name: str) -> bool:
@@ -136,6 +149,8 @@ def _norm(value: Any, t: int, horizon: int) -> Any:
             elif type(v) is int and v >= 0:
                 off = v - t
                 out.append(_LONG_AGO if off < -horizon else off)
+            elif type(v) is int:  # a sentinel: tagged, so that "unset" (-1) is not "1 s ago"
+                out.append((_UNSET, v))
             else:
                 out.append(v)
         elif type(v) is tuple or isinstance(v, tuple):
@@ -267,6 +282,41 @@ def explore(
     pod as given, for the reproducer (default: the plan's defaulted object). ``graph``: a
     :class:`~podfsm.rendering.stategraph.StateGraph` that records every stored state and transition, to draw.
     """
+    with gc_paused():
+        return _explore(
+            plan, max_depth, max_restarts, props, check, horizon, progress, on_state, manifest, graph
+        )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Cyclic garbage collection off for a search, and what exists before it frozen out of later
+    collections. A search's states are immutable records that form no reference cycles, so the
+    collector would only walk the growing visited set again and again (about half of the
+    explorer's wall time); reference counting still frees everything a search drops."""
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def _explore(
+    plan: PodPlan,
+    max_depth: int,
+    max_restarts: int,
+    props: Iterable[Property] | None,
+    check: bool,
+    horizon: int | None,
+    progress: Callable[[Progress], None] | None,
+    on_state: Callable[[PodState], None] | None,
+    manifest: dict[str, Any] | None,
+    graph: StateGraph | None,
+) -> ExploreResult:
     pod_manifest = manifest if manifest is not None else plan.raw
     chosen = list(properties() if props is None else props)
     judge = Judge(chosen if check else ())
