@@ -69,6 +69,14 @@ def test_simulate_on_broken_pods_and_scripts(case: hostile.CliCase) -> None:
 
 
 @budget(max(EXAMPLES // 2, 10))
+@given(hostile.cli_cases("check-trace"))
+def test_check_trace_on_broken_traces_and_live_pods(case: hostile.CliCase) -> None:
+    """`podfsm check-trace TRACE [--pod POD]` on broken traces and pods, and `podfsm simulate --from`
+    on a broken live pod, exit 0/1/2 with at most one stderr line."""
+    check_cli(case)
+
+
+@budget(max(EXAMPLES // 2, 10))
 @given(hostile.cli_cases("explore"))
 def test_explore_on_broken_small_pods(case: hostile.CliCase) -> None:
     """`podfsm explore POD --max-depth <=3` on a broken single-pod manifest never crashes or hangs."""

@@ -376,7 +376,12 @@ def _cmd_check_trace(args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(verdict.to_dict(), indent=2) + "\n")
     else:
         out.write(render_text(verdict))
-    return 0 if verdict.conforms else 1
+    failure = verdict.failure
+    if failure is None:
+        return 0
+    rule = f" ({failure.rule})" if failure.rule else ""
+    _error(f"podfsm: {args.trace_file}: line {failure.observation.line}: the trace does not conform{rule}")
+    return 1
 
 
 _error = print_error

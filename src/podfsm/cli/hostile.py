@@ -1274,6 +1274,59 @@ def simulate_case(ch: Chooser) -> CliCase:
     return CliCase(tuple(argv), files, stdin, label=f"pod: {pod_what} | script: {script_what}")
 
 
+#: A trace to start from when ``examples/traces/`` is not there (an installed package).
+_FALLBACK_TRACE: Final = (
+    "NAME   READY   STATUS              RESTARTS   AGE\n"
+    "web    0/1     ContainerCreating   0          0s\n"
+    "web    1/1     Running             0          1s\n"
+)
+
+
+def _trace_seeds() -> list[tuple[str, bytes]]:
+    base = examples_dir()
+    folder = base / "traces" if base is not None else None
+    if folder is None or not folder.is_dir():
+        return [("rows.txt", _FALLBACK_TRACE.encode())]
+    return [(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if not p.name.endswith(".pod.yaml")]
+
+
+def check_trace_case(ch: Chooser) -> CliCase:
+    """``podfsm check-trace TRACE [--pod POD] [-o json] [--max-silent K] [--witness F]`` on an example
+    trace, broken (bytes mutated, a hostile document in its place) or with a broken ``--pod``; and
+    ``podfsm simulate --from POD_JSON SCRIPT`` on a broken live pod."""
+    name, data = pick(ch, _trace_seeds())
+    what = f"{name} as is"
+    mode = ch.integer(0, 4)
+    if mode == 1:
+        data, what = mutate_text(ch, data)
+        what = f"{name}: {what}"
+    elif mode == 2:
+        data, what = hostile_document(ch)
+    pod_seed = pick(ch, seeds().pairs)[0]
+    pod, pod_what = pod_seed.text.encode(), f"{pod_seed.path} as is"
+    if mode == 3:
+        pod, pod_what = hostile_from_seed(ch, pod_seed)
+    if mode == 4:  # simulate --from a live pod: a trace's object, or a broken pod
+        script_seed = pick(ch, seeds().pairs)[1]
+        live, live_what = (data, what) if chance(ch, 50) else hostile_from_seed(ch, pod_seed)
+        argv = ["simulate", "--from", "{tmp}/live.json", "{tmp}/script.yaml"]
+        live_files = (("live.json", live), ("script.yaml", script_seed.text.encode()))
+        return CliCase(tuple(argv), live_files, label=f"--from {live_what} | script: {script_seed.path}")
+    arg, stdin, _ = _file_or_stdin(ch, "trace.txt", data, True)
+    argv = ["check-trace", arg]
+    files: list[tuple[str, bytes]] = [] if stdin is not None else [("trace.txt", data)]
+    if name.endswith(".txt") or chance(ch, 30):
+        argv += ["--pod", "{tmp}/pod.yaml"]
+        files.append(("pod.yaml", pod))
+    if chance(ch, 30):
+        argv += ["-o", "json"]
+    if chance(ch, 15):
+        argv += ["--max-silent", str(pick(ch, (0, 1, 3, 2**31, 10**30, -1)))]
+    if chance(ch, 15):
+        argv += ["--witness", "{tmp}/witness.yaml"]
+    return CliCase(tuple(argv), tuple(files), stdin, label=f"trace: {what} | pod: {pod_what}")
+
+
 def diagram_case(ch: Chooser) -> CliCase:
     """``podfsm diagram [MACHINE ...] [-f FMT]`` with odd machine names and formats (never ``-o``)."""
 
@@ -1437,6 +1490,7 @@ CLI_GENERATORS: Final[dict[str, Callable[[Chooser], CliCase]]] = {
     "simulate": simulate_case,
     "diagram": diagram_case,
     "explore": explore_case,
+    "check-trace": check_trace_case,
     "verify": verify_case,
     "argv": argv_case,
     "io": io_case,
@@ -1932,7 +1986,7 @@ class Problem:
         return f"{self.kind}: {self.detail}"
 
 
-_COMMANDS: Final = frozenset({"status", "simulate", "diagram", "explore", "verify"})
+_COMMANDS: Final = frozenset({"status", "simulate", "diagram", "explore", "verify", "check-trace"})
 _BIDI: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
