@@ -35,6 +35,7 @@ pod). The status projection is :mod:`podfsm.kubelet.snapshot`, shared with the o
 
 from __future__ import annotations
 
+from podfsm.engine.cache import StepCache
 from podfsm.engine.controllers import (
     POD_GC_DISRUPTION,
     TAINT_MANAGER_DISRUPTION,
@@ -56,6 +57,7 @@ __all__ = [
     "POD_GC_DISRUPTION",
     "TAINT_MANAGER_DISRUPTION",
     "PodState",
+    "StepCache",
     "compile_plan",
     "describe",
     "enabled_events",
