@@ -1282,12 +1282,16 @@ _FALLBACK_TRACE: Final = (
 )
 
 
-def _trace_seeds() -> list[tuple[str, bytes]]:
+@cache
+def _trace_seeds() -> tuple[tuple[str, bytes], ...]:
+    """``examples/traces/`` (read once), or a small row trace where it is not there."""
     base = examples_dir()
     folder = base / "traces" if base is not None else None
     if folder is None or not folder.is_dir():
-        return [("rows.txt", _FALLBACK_TRACE.encode())]
-    return [(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if not p.name.endswith(".pod.yaml")]
+        return (("rows.txt", _FALLBACK_TRACE.encode()),)
+    return tuple(
+        (p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if not p.name.endswith(".pod.yaml")
+    )
 
 
 def check_trace_case(ch: Chooser) -> CliCase:

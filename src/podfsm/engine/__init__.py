@@ -48,7 +48,7 @@ from podfsm.engine.controllers import (
 )
 from podfsm.engine.handlers import step
 from podfsm.engine.moves import enabled_events, refusal
-from podfsm.engine.plan import compile_plan, initial, pod_name
+from podfsm.engine.plan import compile_plan, initial, never_pull_images, pod_name
 from podfsm.engine.worker import DOCS, describe, next_due
 from podfsm.machines.records import PodState
 
@@ -65,6 +65,7 @@ __all__ = [
     "initial",
     "kubelet_evict",
     "mark_not_ready",
+    "never_pull_images",
     "next_due",
     "pod_name",
     "refusal",

@@ -121,3 +121,11 @@ def initial(plan: PodPlan) -> PodState:
         kill_start=-1,
         codes=codes_of(plan, tuple(Ctr(probes=tuple(Prb() for _ in cp.probes)) for cp in plan.containers)),
     )
+
+
+def never_pull_images(plan: PodPlan) -> tuple[str, ...]:
+    """The images of the plan's imagePullPolicy Never containers, which only a node that already
+    has them can start (``ErrImageNeverPull`` otherwise: kuberuntime_image.go EnsureImageExists)."""
+    return tuple(
+        sorted({cp.image for cp in plan.containers if cp.pull_policy is PullPolicy.NEVER and cp.image})
+    )

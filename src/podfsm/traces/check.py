@@ -29,8 +29,7 @@ from typing import Any, Final
 
 from podfsm.api import Pod
 from podfsm.config import Config
-from podfsm.engine import compile_plan, describe, enabled_events, initial, step
-from podfsm.enums import PullPolicy
+from podfsm.engine import compile_plan, describe, enabled_events, initial, never_pull_images, step
 from podfsm.errors import IllegalTransition, ManifestError
 from podfsm.events import (
     CREATE_FAILURE_REASONS,
@@ -195,8 +194,9 @@ class TraceVerdict:
 class _Views:
     """The published view of each state, computed once."""
 
-    def __init__(self, plan: PodPlan) -> None:
+    def __init__(self, plan: PodPlan, *, columns: bool = True) -> None:
         self.plan = plan
+        self.columns = columns  # kubectl's columns, only for a history with rows
         self.cache: dict[PodState, View] = {}
         self.monotonic = not plan.init_idx  # kubectl's RESTARTS (see View.restarts_monotonic)
 
@@ -207,7 +207,7 @@ class _Views:
                 v = view_of(None, None, restarts_monotonic=self.monotonic)
             else:
                 pod = pod_json(self.plan, s)
-                cols = kubectl_columns(pod, now=timestamp(self.plan, s.t))
+                cols = kubectl_columns(pod, now=timestamp(self.plan, s.t)) if self.columns else None
                 v = view_of(pod, cols, restarts_monotonic=self.monotonic)
             if len(self.cache) > 200_000:
                 self.cache.clear()
@@ -268,14 +268,12 @@ def _moves(plan: PodPlan, s: PodState, obs: Observation) -> list[Event]:
             # a node that already has the images: the only way an imagePullPolicy Never container
             # starts (ErrImageNeverPull otherwise), and a start with no pull for the others
             every = tuple(sorted({cp.image for cp in plan.containers}))
-            never = tuple(sorted({cp.image for cp in plan.containers if cp.pull_policy is PullPolicy.NEVER}))
-            extra.extend(Schedule(ev.node, images) for images in (never, every) if images)
+            extra.extend(Schedule(ev.node, images) for images in (never_pull_images(plan), every) if images)
         elif type(ev) is Delete:
             extra.append(Delete(0))
             if obs.conditions and any(t == "DisruptionTarget" for t, _, _ in obs.conditions):
                 extra.append(Evict())
-    # Time is not observed: a long idle spell, past the back-off's reset (the kubelet forgets a
-    # back-off entry 2 * maxDuration after its last update: flowcontrol.Backoff.GC), is always a
+    # Time is not observed: a long idle spell, past the back-off's reset (see _idle), is always a
     # possible silent step; and so is a second passing with no timer due (the kubelet's next sync
     # shows what the last one decided: a tick to the next timer alone would skip it when the next
     # timer is the active deadline)
@@ -289,8 +287,9 @@ def _moves(plan: PodPlan, s: PodState, obs: Observation) -> list[Event]:
 
 
 def _idle(plan: PodPlan) -> int:
-    """A silent idle spell: past the back-off's reset, 2 * maxDuration after the entry's last
-    update (flowcontrol.Backoff GC), for the crash-loop and the image-pull back-offs alike."""
+    """A silent idle spell: past the back-off's reset, for the crash-loop and the image-pull
+    back-offs alike (flowcontrol backoff.go ``hasExpired``: an entry not updated for more than
+    2 * maxDuration starts over; k8s-semantics.md, Back-off: Reset)."""
     return 2 * max(plan.config.back_off_max, plan.config.image_back_off_max) + 1
 
 
@@ -459,7 +458,8 @@ def _rule(plan: PodPlan, prev: Observation | None, obs: Observation) -> str | No
     if prev.kind is ObsKind.ROW and obs.kind is ObsKind.ROW:
         if prev.restarts is not None and obs.restarts is not None:
             # kubectl counts only the init containers' restarts until the pod is initialized
-            # (printPod): with init containers, RESTARTS drops once they are done
+            # (printPod; k8s-semantics.md kubectl RESTARTS): with init containers, RESTARTS drops
+            # once they are done
             if obs.restarts < prev.restarts and not plan.init_idx:
                 return _MONOTONIC
             if obs.restarts > prev.restarts and plan.restart_policy.value == "Never" and not plan.sidecar_idx:
@@ -622,7 +622,7 @@ def _check_pod(plan: PodPlan, history: Sequence[Observation], max_silent: int) -
     """Greedy first: one explanation per observation, found best first. Where it gets stuck, the
     observations before it are searched again as one product search (:data:`ESCALATION`: a longer
     window and a larger budget, up to the whole trace) before the trace is declared not to conform."""
-    views = _Views(plan)
+    views = _Views(plan, columns=any(o.kind is ObsKind.ROW for o in history))
     frontiers: list[list[_Node]] = [[_Node(initial(plan), None, None, 0)]]
     i = 0
     while i < len(history):
@@ -777,7 +777,7 @@ def states_from_pod(
         raise ManifestError(f"limit must be a positive integer (got {limit!r})")
     obs = object_observation(pod, 1)
     plan = compile_plan(manifest_of(pod), config, model)
-    views = _Views(plan)
+    views = _Views(plan, columns=False)
     want = _back_offs(pod)
     start = [_Node(initial(plan), None, None, 0)]
     closest: list[tuple[int, _Node]] = []

@@ -74,19 +74,24 @@ def _json_stream(text: str, name: str) -> list[Observation]:
             pos += 1
         if pos >= n:
             break
-        line = _line_of(text, pos)
         if text[pos] == "[":  # an array: each item keeps its own line number
             pos = _json_array(text, pos, decoder, name, out)
-            continue
-        try:
-            value, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as e:
-            raise TraceError(f"{name}: line {_line_of(text, e.pos)}: not valid JSON: {e.msg}") from None
-        except RecursionError:
-            raise TraceError(f"{name}: line {line}: nested too deep") from None
-        _values(value, line, name, out)
-        pos = end
+        else:
+            pos = _json_value(text, pos, decoder, name, out)
     return out
+
+
+def _json_value(text: str, pos: int, decoder: json.JSONDecoder, name: str, out: list[Observation]) -> int:
+    """Read the JSON value starting at ``pos`` into ``out`` (with its line); the offset after it."""
+    line = _line_of(text, pos)
+    try:
+        value, end = decoder.raw_decode(text, pos)
+    except json.JSONDecodeError as e:
+        raise TraceError(f"{name}: line {_line_of(text, e.pos)}: not valid JSON: {e.msg}") from None
+    except RecursionError:
+        raise TraceError(f"{name}: line {line}: nested too deep") from None
+    _values(value, line, name, out)
+    return end
 
 
 def _json_array(text: str, pos: int, decoder: json.JSONDecoder, name: str, out: list[Observation]) -> int:
@@ -107,14 +112,7 @@ def _json_array(text: str, pos: int, decoder: json.JSONDecoder, name: str, out: 
             pos += 1
             expect_item = True
             continue
-        line = _line_of(text, pos)
-        try:
-            value, pos = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as e:
-            raise TraceError(f"{name}: line {_line_of(text, e.pos)}: not valid JSON: {e.msg}") from None
-        except RecursionError:
-            raise TraceError(f"{name}: line {line}: nested too deep") from None
-        _values(value, line, name, out)
+        pos = _json_value(text, pos, decoder, name, out)
         expect_item = False
 
 

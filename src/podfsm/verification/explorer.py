@@ -261,6 +261,24 @@ def _max_restarts(s: PodState) -> int:
     return max((getattr(c, "restarts", 0) for c in s.ctrs), default=0)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Cyclic garbage collection off for a search, and what exists before it frozen out of later
+    collections. A search's states are immutable records that form no reference cycles, so the
+    collector would only walk the growing visited set again and again (about half of the
+    explorer's wall time); reference counting still frees everything a search drops."""
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+@gc_paused()
 def explore(
     plan: PodPlan,
     *,
@@ -282,41 +300,6 @@ def explore(
     pod as given, for the reproducer (default: the plan's defaulted object). ``graph``: a
     :class:`~podfsm.rendering.stategraph.StateGraph` that records every stored state and transition, to draw.
     """
-    with gc_paused():
-        return _explore(
-            plan, max_depth, max_restarts, props, check, horizon, progress, on_state, manifest, graph
-        )
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Cyclic garbage collection off for a search, and what exists before it frozen out of later
-    collections. A search's states are immutable records that form no reference cycles, so the
-    collector would only walk the growing visited set again and again (about half of the
-    explorer's wall time); reference counting still frees everything a search drops."""
-    enabled = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
-def _explore(
-    plan: PodPlan,
-    max_depth: int,
-    max_restarts: int,
-    props: Iterable[Property] | None,
-    check: bool,
-    horizon: int | None,
-    progress: Callable[[Progress], None] | None,
-    on_state: Callable[[PodState], None] | None,
-    manifest: dict[str, Any] | None,
-    graph: StateGraph | None,
-) -> ExploreResult:
     pod_manifest = manifest if manifest is not None else plan.raw
     chosen = list(properties() if props is None else props)
     judge = Judge(chosen if check else ())

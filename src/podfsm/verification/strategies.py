@@ -33,8 +33,7 @@ from hypothesis import strategies as st
 
 from podfsm.api import Pod
 from podfsm.config import Config
-from podfsm.engine import PodState, compile_plan, enabled_events, initial, step
-from podfsm.enums import PullPolicy
+from podfsm.engine import PodState, compile_plan, enabled_events, initial, never_pull_images, step
 from podfsm.events import (
     EVENT_TYPES,
     MAX_TICK_SECONDS,
@@ -189,12 +188,6 @@ def pod_specs(
 # ---------------------------------------------------------------------------------------------
 
 
-def _never_images(plan: PodPlan) -> tuple[str, ...]:
-    return tuple(
-        sorted({cp.image for cp in plan.containers if cp.pull_policy is PullPolicy.NEVER and cp.image})
-    )
-
-
 def candidates(plan: PodPlan, s: PodState, enabled: Sequence[Event] | None = None) -> list[Event]:
     """What may happen in ``s``: the enabled events, then legal variants of the same kinds, then idle ticks
     (only idle ticks once the pod is removed from the API: what its containers still do is not observable).
@@ -217,7 +210,7 @@ def candidates(plan: PodPlan, s: PodState, enabled: Sequence[Event] | None = Non
         kind = type(ev)
         if kind is Schedule:
             assert isinstance(ev, Schedule)
-            images = _never_images(plan)
+            images = never_pull_images(plan)
             if images:
                 add(Schedule(node=ev.node, images=images))
         elif kind is ContainerExited:
