@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from both_builds import both_builds  # bench/: each figure beside the pure build's
 from podfsm.rendering import diagrams
 
 
@@ -38,5 +39,5 @@ def main() -> None:
     )
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and not both_builds(__file__):
     main()

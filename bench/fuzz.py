@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from both_builds import both_builds  # bench/: each figure beside the pure build's
 from podfsm.cli import hostile
 
 # How often each generator is drawn (explore is the slowest; API calls the cheapest).
@@ -175,5 +176,5 @@ def main() -> int:
     return campaign(args)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and not both_builds(__file__):
     raise SystemExit(main())

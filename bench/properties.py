@@ -27,6 +27,7 @@ from hypothesis import Phase
 from hypothesis import settings as Settings
 from hypothesis.stateful import run_state_machine_as_test
 
+from both_builds import both_builds  # bench/: each figure beside the pure build's
 from podfsm.verification.invariants import PropertyViolation
 from podfsm.verification.verify import PROFILES, Stats, bulk_test, make_machine, pod_families, run_picks
 
@@ -97,5 +98,5 @@ def main() -> None:
     )
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and not both_builds(__file__):
     main()

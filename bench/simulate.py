@@ -22,6 +22,7 @@ import argparse
 import random
 import time
 
+from both_builds import both_builds  # bench/: each figure beside the pure build's
 from podfsm.api import Pod
 from podfsm.engine import PodState, compile_plan, enabled_events, initial, step
 from podfsm.events import Event, Tick, event_to_dict
@@ -167,5 +168,5 @@ def main() -> None:
         by_event(plan, stream)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and not both_builds(__file__):
     main()

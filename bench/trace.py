@@ -19,6 +19,7 @@ import argparse
 import time
 from typing import Any
 
+from both_builds import both_builds  # bench/: each figure beside the pure build's
 from podfsm.api import Pod
 from podfsm.engine import compile_plan, enabled_events, initial, step
 from podfsm.events import ContainerExited, Delete, Event, Evict, Tick, Unschedulable
@@ -101,5 +102,5 @@ def main() -> None:
         print(f"{label:18} {rate:10,.0f} observations/s   (witness: {events:,} model events; target 2,000)")
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and not both_builds(__file__):
     main()

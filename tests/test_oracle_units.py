@@ -632,3 +632,32 @@ def test_pod_phase_is_count_phase_of_the_objects_facts() -> None:
     }
     facts = [ContainerFacts("regular", "terminated", 0), ContainerFacts("regular", "terminated", 2)]
     assert pod_phase(pod) == decide_phase(count_phase(facts), "OnFailure", False, True) == "Running"
+
+
+def test_pod_report_reads_once_and_answers_as_the_three_functions() -> None:
+    """pod_report (issue 12: one read of the object) gives what reported_phase, pod_conditions (on
+    the object with that phase) and kubectl_columns give, on bench/oracle.py's seeded corpus."""
+    import importlib.util
+    import random
+    import sys
+    from pathlib import Path
+
+    from podfsm.oracle import pod_report, reported_phase
+
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    sys.path.insert(0, str(bench))
+    try:
+        spec = importlib.util.spec_from_file_location("bench_oracle", bench / "oracle.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(bench))
+    rng = random.Random(7)
+    for i in range(2000):
+        pod = module.make_pod(rng, i)
+        r = pod_report(pod, now="2026-11-23T12:00:00Z")
+        phase = reported_phase(pod)
+        assert r.phase == phase and r.name == pod["metadata"]["name"]
+        assert r.conditions == pod_conditions({**pod, "status": {**pod["status"], "phase": str(phase)}})
+        assert r.columns == kubectl_columns(pod, now="2026-11-23T12:00:00Z")

@@ -23,6 +23,7 @@ import importlib
 import importlib.util
 from typing import TYPE_CHECKING, Any, Final
 
+import podfsm._build  # noqa: F401 - first: it picks the compiled or the pure-Python build
 from podfsm.config import KUBERNETES_RELEASE, Config, FeatureGates
 from podfsm.enums import ConditionStatus, ConditionType, PodPhase, RestartPolicy
 from podfsm.errors import IllegalTransition, ManifestError, PodfsmError, UnknownContainer
@@ -54,9 +55,11 @@ from podfsm.events import (
 from podfsm.oracle import (
     Columns,
     Condition,
+    PodReport,
     kubectl_columns,
     pod_conditions,
     pod_phase,
+    pod_report,
     pod_summary,
     should_restart,
 )
@@ -108,6 +111,7 @@ __all__ = [
     "Pod",
     "PodEvent",
     "PodPhase",
+    "PodReport",
     "PodState",
     "PodfsmError",
     "ProbeResult",
@@ -134,6 +138,7 @@ __all__ = [
     "next_due",
     "pod_conditions",
     "pod_phase",
+    "pod_report",
     "pod_summary",
     "should_restart",
     "states_from_pod",

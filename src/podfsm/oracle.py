@@ -54,6 +54,7 @@ __all__ = [
     "Condition",
     "ContainerFacts",
     "PhaseCounts",
+    "PodReport",
     "UnknownContainer",
     "count_phase",
     "decide_phase",
@@ -61,6 +62,7 @@ __all__ = [
     "kubectl_columns",
     "pod_conditions",
     "pod_phase",
+    "pod_report",
     "pod_summary",
     "reported_phase",
     "restart_policy_allows",
@@ -519,19 +521,28 @@ def pod_phase(
     """
     try:
         metadata, spec, status = _parts(pod)
-        if pod_is_terminal is None:
-            pod_is_terminal = (
-                metadata.get("deletionTimestamp") is not None or status.get("phase") in _TERMINAL
-            )
-        by_name = _statuses_by_name(status)
-        if pod_has_initialized is None:
-            pod_has_initialized = _regular_instance_exists(spec, by_name)
-        counts = count_phase(_facts(spec, by_name))
-        return decide_phase(
-            counts, _restart_policy(spec), pod_is_terminal, pod_has_initialized, _is_static_pod(metadata)
-        )
+        return _phase(metadata, spec, status, _statuses_by_name(status), pod_is_terminal, pod_has_initialized)
     except _UNREADABLE as e:
         _malformed(pod, e)
+
+
+def _phase(
+    metadata: Mapping[str, Any],
+    spec: Mapping[str, Any],
+    status: Mapping[str, Any],
+    by_name: Mapping[str, Mapping[str, Any]],
+    pod_is_terminal: bool | None = None,
+    pod_has_initialized: bool | None = None,
+) -> PodPhase:
+    """:func:`pod_phase` on an object already read (raises the fast path's errors)."""
+    if pod_is_terminal is None:
+        pod_is_terminal = metadata.get("deletionTimestamp") is not None or status.get("phase") in _TERMINAL
+    if pod_has_initialized is None:
+        pod_has_initialized = _regular_instance_exists(spec, by_name)
+    counts = count_phase(_facts(spec, by_name))
+    return decide_phase(
+        counts, _restart_policy(spec), pod_is_terminal, pod_has_initialized, _is_static_pod(metadata)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -650,25 +661,33 @@ def pod_conditions(pod: Mapping[str, Any] | Pod) -> dict[str, Condition]:
     raises :class:`~podfsm.errors.ManifestError` naming the field.
     """
     try:
-        _, spec, status = _parts(pod)
-        phase = status.get("phase") or pod_phase(pod)
-        nil = status.get("initContainerStatuses") is None and status.get("containerStatuses") is None
-        by_name = None if nil else _statuses_by_name(status)  # Go nil when both lists are absent
-        existing = status.get("conditions") or ()
-        containers_ready = containers_ready_condition(spec, by_name, phase)
-        result = {
-            "Initialized": pod_initialized_condition(spec, by_name, phase),
-            "ContainersReady": containers_ready,
-            "Ready": pod_ready_condition(spec, existing, containers_ready),
-        }
-        scheduled = next((c for c in existing if c.get("type") == "PodScheduled"), None)
-        if scheduled is not None:
-            result["PodScheduled"] = Condition(
-                scheduled.get("status", ""), scheduled.get("reason") or "", scheduled.get("message") or ""
-            )
-        return result
+        metadata, spec, status = _parts(pod)
+        by_name = _statuses_by_name(status)
+        phase = status.get("phase") or _phase(metadata, spec, status, by_name)
+        return _conditions(spec, status, phase, by_name)
     except _UNREADABLE as e:
         _malformed(pod, e)
+
+
+def _conditions(
+    spec: Mapping[str, Any], status: Mapping[str, Any], phase: str, by_name: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Condition]:
+    """:func:`pod_conditions` on an object already read, with ``phase`` (raises the fast path's errors)."""
+    nil = status.get("initContainerStatuses") is None and status.get("containerStatuses") is None
+    statuses = None if nil else by_name  # Go nil when both lists are absent
+    existing = status.get("conditions") or ()
+    containers_ready = containers_ready_condition(spec, statuses, phase)
+    result = {
+        "Initialized": pod_initialized_condition(spec, statuses, phase),
+        "ContainersReady": containers_ready,
+        "Ready": pod_ready_condition(spec, existing, containers_ready),
+    }
+    scheduled = next((c for c in existing if c.get("type") == "PodScheduled"), None)
+    if scheduled is not None:
+        result["PodScheduled"] = Condition(
+            scheduled.get("status", ""), scheduled.get("reason") or "", scheduled.get("message") or ""
+        )
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -787,108 +806,115 @@ def kubectl_columns(pod: Mapping[str, Any] | Pod, *, now: datetime | str | None 
     now_t = None if now is None else _now(now)
     try:
         metadata, spec, status = _parts(pod)
-        phase = status.get("phase") or ""
-        reason: str = status.get("reason") or phase
-        conditions = status.get("conditions") or ()
-        for cond in conditions:
-            if cond.get("type") == "PodScheduled" and cond.get("reason") == "SchedulingGated":
-                reason = "SchedulingGated"
-
-        init_specs = {c.get("name", ""): c for c in spec.get("initContainers") or ()}
-        containers = spec.get("containers") or ()
-        if type(containers) is not list:
-            containers = _containers(containers)
-        total = len(containers)
-        for c in init_specs.values():
-            if c.get("restartPolicy") == "Always":  # _is_sidecar, inline: the hot path
-                total += 1
-        ready = restarts = sidecar_restarts = 0
-        last_restart: str | None = None
-        last_sidecar_restart: str | None = None
-
-        initializing = False
-        n_init = len(spec.get("initContainers") or ())
-        for i, cs in enumerate(status.get("initContainerStatuses") or ()):
-            count = cs.get("restartCount", 0)
-            last = _last_terminated(cs)
-            finished = last.get("finishedAt") if last else None
-            restarts += count
-            if finished is not None:
-                last_restart = _later(last_restart, finished)
-            name = cs.get("name", "")
-            container = init_specs.get(name)
-            if container is None and any(type(k) is not str for k in init_specs):
-                _missing(next(k for k in init_specs if type(k) is not str))
-            sidecar = container is not None and container.get("restartPolicy") == "Always"
-            if sidecar:
-                sidecar_restarts += count
-                last_sidecar_restart = _later(last_sidecar_restart, finished)
-            state = cs.get("state") or _empty(cs.get("state"))
-            term = state.get("terminated")
-            waiting = state.get("waiting")
-            if term is not None:
-                code = term.get("exitCode", 0)
-                if code == 0:
-                    continue
-                if type(code) is not int:
-                    raise TypeError("exitCode: expected an integer")  # explained by _malformed
-            if sidecar and cs.get("started"):
-                if cs.get("ready"):
-                    ready += 1
-                continue
-            if term is not None:  # initialization failed
-                if term.get("reason"):
-                    reason = "Init:" + term["reason"]
-                elif term.get("signal"):
-                    reason = f"Init:Signal:{term['signal']}"
-                else:
-                    reason = f"Init:ExitCode:{_code(term)}"
-            elif waiting is not None and waiting.get("reason") and waiting["reason"] != "PodInitializing":
-                reason = "Init:" + waiting["reason"]
-            else:
-                reason = f"Init:{i}/{n_init}"
-            initializing = True
-            break
-
-        initialized = any(c.get("type") == "Initialized" and c.get("status") == "True" for c in conditions)
-        if not initializing or initialized:
-            restarts = sidecar_restarts
-            last_restart = last_sidecar_restart
-            has_running = False
-            for cs in reversed(status.get("containerStatuses") or ()):
-                restarts += cs.get("restartCount", 0)
-                last = _last_terminated(cs)
-                if last and (finished := last.get("finishedAt")) is not None:
-                    last_restart = _later(last_restart, finished)
-                state = cs.get("state") or _empty(cs.get("state"))
-                waiting = state.get("waiting")
-                term = state.get("terminated")
-                if waiting is not None and waiting.get("reason"):
-                    reason = waiting["reason"]
-                elif term is not None and term.get("reason"):
-                    reason = term["reason"]
-                elif term is not None:
-                    reason = f"Signal:{term['signal']}" if term.get("signal") else f"ExitCode:{_code(term)}"
-                elif cs.get("ready") and state.get("running") is not None:
-                    has_running = True
-                    ready += 1
-            # "change pod status back to Running if there is at least one container still reporting as Running"
-            if reason == "Completed" and has_running:
-                pod_ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
-                reason = "Running" if pod_ready else "NotReady"
-
-        if metadata.get("deletionTimestamp") is not None:
-            if status.get("reason") == NODE_UNREACHABLE_POD_REASON:
-                reason = "Unknown"
-            elif phase not in _TERMINAL:
-                reason = "Terminating"
-
-        display = str(restarts)
-        if restarts != 0 and last_restart is not None and now_t is not None:
-            display = f"{restarts} ({human_duration((now_t - parse_time(last_restart)).total_seconds())} ago)"
-        return Columns(status=reason, ready=f"{ready}/{total}", restarts=restarts, restarts_display=display)
+        return _columns(metadata, spec, status, now_t)
     except _UNREADABLE as e:
         _malformed(pod, e)
+
+
+def _columns(
+    metadata: Mapping[str, Any], spec: Mapping[str, Any], status: Mapping[str, Any], now_t: datetime | None
+) -> Columns:
+    """:func:`kubectl_columns` on an object already read (raises the fast path's errors)."""
+    phase = status.get("phase") or ""
+    reason: str = status.get("reason") or phase
+    conditions = status.get("conditions") or ()
+    for cond in conditions:
+        if cond.get("type") == "PodScheduled" and cond.get("reason") == "SchedulingGated":
+            reason = "SchedulingGated"
+
+    init_specs = {c.get("name", ""): c for c in spec.get("initContainers") or ()}
+    containers = spec.get("containers") or ()
+    if type(containers) is not list:
+        containers = _containers(containers)
+    total = len(containers)
+    for c in init_specs.values():
+        if c.get("restartPolicy") == "Always":  # _is_sidecar, inline: the hot path
+            total += 1
+    ready = restarts = sidecar_restarts = 0
+    last_restart: str | None = None
+    last_sidecar_restart: str | None = None
+
+    initializing = False
+    n_init = len(spec.get("initContainers") or ())
+    for i, cs in enumerate(status.get("initContainerStatuses") or ()):
+        count = cs.get("restartCount", 0)
+        last = _last_terminated(cs)
+        finished = last.get("finishedAt") if last else None
+        restarts += count
+        if finished is not None:
+            last_restart = _later(last_restart, finished)
+        name = cs.get("name", "")
+        container = init_specs.get(name)
+        if container is None and any(type(k) is not str for k in init_specs):
+            _missing(next(k for k in init_specs if type(k) is not str))
+        sidecar = container is not None and container.get("restartPolicy") == "Always"
+        if sidecar:
+            sidecar_restarts += count
+            last_sidecar_restart = _later(last_sidecar_restart, finished)
+        state = cs.get("state") or _empty(cs.get("state"))
+        term = state.get("terminated")
+        waiting = state.get("waiting")
+        if term is not None:
+            code = term.get("exitCode", 0)
+            if code == 0:
+                continue
+            if type(code) is not int:
+                raise TypeError("exitCode: expected an integer")  # explained by _malformed
+        if sidecar and cs.get("started"):
+            if cs.get("ready"):
+                ready += 1
+            continue
+        if term is not None:  # initialization failed
+            if term.get("reason"):
+                reason = "Init:" + term["reason"]
+            elif term.get("signal"):
+                reason = f"Init:Signal:{term['signal']}"
+            else:
+                reason = f"Init:ExitCode:{_code(term)}"
+        elif waiting is not None and waiting.get("reason") and waiting["reason"] != "PodInitializing":
+            reason = "Init:" + waiting["reason"]
+        else:
+            reason = f"Init:{i}/{n_init}"
+        initializing = True
+        break
+
+    initialized = any(c.get("type") == "Initialized" and c.get("status") == "True" for c in conditions)
+    if not initializing or initialized:
+        restarts = sidecar_restarts
+        last_restart = last_sidecar_restart
+        has_running = False
+        for cs in reversed(status.get("containerStatuses") or ()):
+            restarts += cs.get("restartCount", 0)
+            last = _last_terminated(cs)
+            if last and (finished := last.get("finishedAt")) is not None:
+                last_restart = _later(last_restart, finished)
+            state = cs.get("state") or _empty(cs.get("state"))
+            waiting = state.get("waiting")
+            term = state.get("terminated")
+            if waiting is not None and waiting.get("reason"):
+                reason = waiting["reason"]
+            elif term is not None and term.get("reason"):
+                reason = term["reason"]
+            elif term is not None:
+                reason = f"Signal:{term['signal']}" if term.get("signal") else f"ExitCode:{_code(term)}"
+            elif cs.get("ready") and state.get("running") is not None:
+                has_running = True
+                ready += 1
+        # "change pod status back to Running if there is at least one container still reporting as Running"
+        if reason == "Completed" and has_running:
+            pod_ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
+            reason = "Running" if pod_ready else "NotReady"
+
+    if metadata.get("deletionTimestamp") is not None:
+        if status.get("reason") == NODE_UNREACHABLE_POD_REASON:
+            reason = "Unknown"
+        elif phase not in _TERMINAL:
+            reason = "Terminating"
+
+    display = str(restarts)
+    if restarts != 0 and last_restart is not None and now_t is not None:
+        display = f"{restarts} ({human_duration((now_t - parse_time(last_restart)).total_seconds())} ago)"
+    return Columns(status=reason, ready=f"{ready}/{total}", restarts=restarts, restarts_display=display)
 
 
 def reported_phase(pod: Mapping[str, Any] | Pod) -> PodPhase:
@@ -906,25 +932,51 @@ def reported_phase(pod: Mapping[str, Any] | Pod) -> PodPhase:
     return PodPhase(str(current)) if terminal else pod_phase(pod)
 
 
+class PodReport(NamedTuple):
+    """Everything the oracle says about one pod, from one read of it (:func:`pod_report`)."""
+
+    name: str
+    phase: PodPhase  # the reported phase (:func:`reported_phase`)
+    conditions: dict[str, Condition]  # computed with that phase
+    columns: Columns
+
+
+def pod_report(pod: Mapping[str, Any] | Pod, *, now: datetime | str | None = None) -> PodReport:
+    """The reported phase, the conditions (computed with that phase, so the two agree) and kubectl's
+    columns of ``pod``, reading the object once: the same answers as :func:`reported_phase`,
+    :func:`pod_conditions` on the object with that phase, and :func:`kubectl_columns`. A malformed
+    object raises :class:`~podfsm.errors.ManifestError`."""
+    now_t = None if now is None else _now(now)
+    try:
+        metadata, spec, status = _parts(pod)
+        current = status.get("phase")
+        if current is not None and not isinstance(current, str):  # the API server refuses it
+            raise TypeError(f"status.phase: {type(current).__name__}")
+        by_name = _statuses_by_name(status)
+        phase = PodPhase(current) if current in _TERMINAL else _phase(metadata, spec, status, by_name)
+        return PodReport(
+            metadata.get("name", ""),
+            phase,
+            _conditions(spec, status, phase, by_name),
+            _columns(metadata, spec, status, now_t),
+        )
+    except _UNREADABLE as e:
+        _malformed(pod, e)
+
+
 def pod_summary(pod: Mapping[str, Any] | Pod, *, now: datetime | str | None = None) -> dict[str, Any]:
     """What ``podfsm status -o json`` prints for one pod.
 
     ``{"name", "phase", "status", "ready", "restarts", "conditions"}``; the conditions are
-    computed with the reported phase, so the phase and the conditions always agree. A malformed
-    object raises :class:`~podfsm.errors.ManifestError`.
+    computed with the reported phase, so the phase and the conditions always agree (one read of the
+    object: :func:`pod_report`). A malformed object raises :class:`~podfsm.errors.ManifestError`.
     """
-    d = as_pod_dict(pod)
-    phase = reported_phase(d)
-    metadata, _, status_now = _parts(d)  # readable: reported_phase read it
-    status = dict(status_now)
-    status["phase"] = str(phase)
-    conditions = pod_conditions({**d, "status": status})
-    cols = kubectl_columns(d, now=now)
+    r = pod_report(pod, now=now)
     return {
-        "name": metadata.get("name", ""),
-        "phase": str(phase),
-        "status": cols.status,
-        "ready": cols.ready,
-        "restarts": cols.restarts,
-        "conditions": {k: c.to_dict() for k, c in conditions.items()},
+        "name": r.name,
+        "phase": str(r.phase),
+        "status": r.columns.status,
+        "ready": r.columns.ready,
+        "restarts": r.columns.restarts,
+        "conditions": {k: c.to_dict() for k, c in r.conditions.items()},
     }

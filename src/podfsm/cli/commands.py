@@ -17,12 +17,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
+from podfsm._build import build
 from podfsm.api import is_rfc3339
 from podfsm.api.loader import item_lines, load_documents, load_pods, read_text
 from podfsm.cluster import ClusterSimulator
+from podfsm.config import KUBERNETES_RELEASE
 from podfsm.errors import IllegalTransition, ManifestError, PodfsmError
 from podfsm.events import Event, NodeEvent, PodEvent, events_from_script
-from podfsm.oracle import kubectl_columns, pod_summary
+from podfsm.oracle import pod_report, pod_summary
 from podfsm.rendering import diagrams
 from podfsm.rendering.timeline import render_timeline, scenario_title, timeline_of, write_timelines
 from podfsm.simulator import Simulator, Step, load_pod
@@ -46,8 +48,9 @@ def _cmd_status(args: argparse.Namespace, out: TextIO) -> int:
     else:
         rows = []
         for pod in pods:
-            s, cols = pod_summary(pod), kubectl_columns(pod, now=args.now)
-            rows.append((s["name"], cols.ready, cols.status, cols.restarts_display, s["phase"]))
+            r = pod_report(pod, now=args.now)  # one read of the object for the phase and the columns
+            c = r.columns
+            rows.append((r.name, c.ready, c.status, c.restarts_display, str(r.phase)))
         out.write(render_table(("NAME", "READY", "STATUS", "RESTARTS", "PHASE"), rows))
     return 0
 
@@ -258,8 +261,33 @@ class _Parser(argparse.ArgumentParser):
             _Output(file).write(message)  # None: sys.stdout, which is None when stdout is closed
 
 
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("podfsm")
+    except Exception:  # not installed (run from a source tree)
+        return "(not installed)"
+
+
+class _Version(argparse.Action):
+    """``--version``: one line, unwrapped, naming the build that runs."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        parser._print_message(
+            f"podfsm {_version()} (Kubernetes {KUBERNETES_RELEASE}), {build()}\n", sys.stdout
+        )
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="podfsm", description="An executable model of the Kubernetes Pod lifecycle.")
+    parser.add_argument(
+        "--version",
+        action=_Version,
+        nargs=0,
+        help="the version, the Kubernetes release it models and which build runs (compiled or pure Python)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     status = sub.add_parser(

@@ -83,7 +83,10 @@ __all__ = [
     "Progress",
     "explore",
     "gc_paused",
+    "pod_of",
+    "state_checks",
     "state_key",
+    "step_where",
 ]
 
 
@@ -324,21 +327,15 @@ def explore(
 
     def record(idx: int, s: PodState, o: Obs | None, n_enabled: int) -> None:
         assert graph is not None
-        pod = o.pod if o is not None else _pod_of(plan, s, None)
+        pod = o.pod if o is not None else pod_of(plan, s, None)
         removed = s.stage is PStage.REMOVED
         graph.add_state(idx, pod, t=s.t, stage=s.stage.name, removed=removed, final=removed or not n_enabled)
 
     def check_state(o: Obs, idx: int, hot: int) -> bool:
         """State checks on a newly stored state (the judge's); False when one fails."""
-        bad = judge.state_failure(o)
-        if bad is not None:
-            fail(bad, f"state at depth {_depth(idx)} (t={o.t}s, phase {o.phase})", idx)
-            return False
-        for p in judge.witnessed(o, pending_some):
-            result.sometimes[p.name] = True
-        bad = judge.unmet(o, hot)
-        if bad is not None:
-            fail(bad, f"quiescent state at depth {_depth(idx)} reached without the goal (t={o.t}s)", idx)
+        failed = state_checks(judge, o, hot, _depth(idx), pending_some, result.sometimes)
+        if failed is not None:
+            fail(*failed, idx)
             return False
         return True
 
@@ -391,10 +388,10 @@ def explore(
                 result.transitions += 1
                 child_obs: Obs | None = None
                 if parent_obs is not None:
-                    child_obs = Obs(plan, child, _pod_of(plan, child, parent_obs), None)
+                    child_obs = Obs(plan, child, pod_of(plan, child, parent_obs), None)
                     bad = judge.step_failure(parent_obs, ev, child_obs)
                     if bad is not None:
-                        fail(bad, f"step {ev!r} at depth {depth + 1} (t={s.t}s → {child.t}s)", idx, ev)
+                        fail(bad, step_where(ev, depth + 1, s, child), idx, ev)
                         break
                 if _max_restarts(child) > max_restarts:
                     result.cut_restarts += 1
@@ -416,7 +413,7 @@ def explore(
                 child_hot = 0
                 if check:
                     if child_obs is None:
-                        child_obs = Obs(plan, child, _pod_of(plan, child, None), child_evs)
+                        child_obs = Obs(plan, child, pod_of(plan, child, None), child_evs)
                     else:
                         child_obs.enabled = child_evs
                 if graph is not None:
@@ -451,7 +448,29 @@ def explore(
     return result
 
 
-def _pod_of(plan: PodPlan, s: PodState, prev: Obs | None) -> dict[str, Any]:
+def state_checks(
+    judge: Judge, o: Obs, hot: int, depth: int, pending: list[Property], sometimes: dict[str, bool | None]
+) -> tuple[Property, str] | None:
+    """The checks on a newly stored state at ``depth``: the first failure (property, where), or
+    None; the ``sometimes`` properties it witnesses are taken off ``pending`` and marked in ``sometimes``."""
+    bad = judge.state_failure(o)
+    if bad is not None:
+        return bad, f"state at depth {depth} (t={o.t}s, phase {o.phase})"
+    for p in judge.witnessed(o, pending):
+        sometimes[p.name] = True
+    bad = judge.unmet(o, hot)
+    if bad is not None:
+        return bad, f"quiescent state at depth {depth} reached without the goal (t={o.t}s)"
+    return None
+
+
+def step_where(ev: Event, depth: int, s: PodState, child: PodState) -> str:
+    """Where a step property failed: the event into ``depth`` and the clock."""
+    return f"step {ev!r} at depth {depth} (t={s.t}s → {child.t}s)"
+
+
+def pod_of(plan: PodPlan, s: PodState, prev: Obs | None) -> dict[str, Any]:
+    """The v1 Pod object of ``s`` (``prev``: the observation before it, whose object it updates)."""
     return pod_json(plan, s, prev.pod if prev is not None else None)
 
 

@@ -57,6 +57,7 @@ from podfsm.textsafe import print_error, render_table
 from podfsm.verification import invariants, mutants
 from podfsm.verification.explorer import MODELS, ExploreResult, ModelConfig, Progress, explore
 from podfsm.verification.invariants import Judge, Kind, Obs, Property, PropertyViolation
+from podfsm.verification.parallel import available_workers, explore_parallel
 
 if TYPE_CHECKING:  # Hypothesis is imported when a suite runs, so that the CLI and import podfsm start fast
     from hypothesis import settings
@@ -986,19 +987,40 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
     mutant = _mutant_option(args.mutant) if args.mutant else None
     if args.mutant and mutant is None:
         return 2
+    workers = args.workers
+    if workers is not None and (workers < 1 or workers > 1024):
+        print_error(f"podfsm: error: --workers must be 1..1024 (got {workers})")
+        return 2
+    if workers is not None and workers > 1 and graph is not None:
+        print_error("podfsm: error: --graph draws the search of one process: use --workers 1 or leave it out")
+        return 2
+    if workers is None:
+        workers = 1 if graph is not None else available_workers()
     plan = compile_plan(pod, model=DEFAULT if mutant is None else mutant.model)
     shown = None if args.quiet or sys.stderr is None else ProgressLine(sys.stderr)
     try:
-        result = explore(
-            plan,
-            max_depth=args.max_depth,
-            max_restarts=args.max_restarts,
-            props=props,
-            check=not args.no_check,
-            progress=shown,
-            manifest=pod.to_api(),
-            graph=graph,
-        )
+        if workers > 1:
+            result = explore_parallel(
+                plan,
+                workers=workers,
+                max_depth=args.max_depth,
+                max_restarts=args.max_restarts,
+                props=props,
+                check=not args.no_check,
+                progress=shown,
+                manifest=pod.to_api(),
+            )
+        else:
+            result = explore(
+                plan,
+                max_depth=args.max_depth,
+                max_restarts=args.max_restarts,
+                props=props,
+                check=not args.no_check,
+                progress=shown,
+                manifest=pod.to_api(),
+                graph=graph,
+            )
     finally:
         if shown is not None:
             shown.close()
@@ -1025,6 +1047,7 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
             "depth": result.depth,
             "seconds": round(result.seconds, 3),
             "states_per_second": round(result.rate),
+            "workers": workers,
             "complete": result.complete,
             "cut_depth": result.cut_depth,
             "cut_restarts": result.cut_restarts,
@@ -1050,7 +1073,8 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
         )
         out.write(
             f"{result.states:,} states, {result.transitions:,} transitions, depth {result.depth}, "
-            f"{result.seconds:.2f}s, {result.rate:,.0f} states/s, {bound}\n"
+            f"{result.seconds:.2f}s, {result.rate:,.0f} states/s"
+            f"{f' ({workers} workers)' if workers > 1 else ''}, {bound}\n"
         )
         out.write(
             f"states are counted by the visited-set key (times relative to now; see podfsm.verification.explorer); "
@@ -1140,6 +1164,13 @@ def add_subcommands(sub: Any) -> None:
         "--property", action="append", metavar="NAME", help="check only this property (repeatable)"
     )
     exp.add_argument("--no-check", action="store_true", help="only count states")
+    exp.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes to search with (default: the cores available; 1 with --graph); the same "
+        "states and the same shortest counterexample as one process",
+    )
     exp.add_argument(
         "-q",
         "--quiet",
