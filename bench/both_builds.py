@@ -42,6 +42,9 @@ def merge(compiled: str, pure: str) -> str:
     out = []
     plines = pure.splitlines()
     for i, line in enumerate(compiled.splitlines()):
+        if line.startswith("target"):  # the targets are not figures
+            out.append(line)
+            continue
         other = plines[i] if i < len(plines) else ""
         theirs = list(FIGURE.finditer(other))
         pieces, last = [], 0

@@ -82,6 +82,7 @@ __all__ = [
     "ModelConfig",
     "Progress",
     "explore",
+    "forget_keys",
     "gc_paused",
     "pod_of",
     "state_checks",
@@ -165,6 +166,12 @@ def _norm(value: Any, t: int, horizon: int) -> Any:
         _MEMO.clear()
     _MEMO[memo_key] = (value, result)  # the record is kept alive, so its id is not reused meanwhile
     return result
+
+
+def forget_keys() -> None:
+    """Drop the key memo (a search's records): between searches it only holds memory (and a
+    forked worker would inherit it)."""
+    _MEMO.clear()
 
 
 def state_key(s: PodState, horizon: int) -> tuple[Any, ...]:
@@ -303,6 +310,27 @@ def explore(
     pod as given, for the reproducer (default: the plan's defaulted object). ``graph``: a
     :class:`~podfsm.rendering.stategraph.StateGraph` that records every stored state and transition, to draw.
     """
+    forget_keys()
+    try:
+        return _explore(
+            plan, max_depth, max_restarts, props, check, horizon, progress, on_state, manifest, graph
+        )
+    finally:
+        forget_keys()
+
+
+def _explore(
+    plan: PodPlan,
+    max_depth: int,
+    max_restarts: int,
+    props: Iterable[Property] | None,
+    check: bool,
+    horizon: int | None,
+    progress: Callable[[Progress], None] | None,
+    on_state: Callable[[PodState], None] | None,
+    manifest: dict[str, Any] | None,
+    graph: StateGraph | None,
+) -> ExploreResult:
     pod_manifest = manifest if manifest is not None else plan.raw
     chosen = list(properties() if props is None else props)
     judge = Judge(chosen if check else ())

@@ -12,6 +12,9 @@ it expands the states stored under them. One level is three exchanges between th
 3. those workers finish the winners (their enabled events, the state properties, the
    ``eventually`` monitors) and send them to their owners, which form the next frontier.
 
+A count-only search (``check=False``) has nothing to finish, so it makes one exchange per level:
+each candidate travels to its owner with its state, and the owner keeps the winners.
+
 **Same answer as one process.** A state's *path* is the tuple of event indices (into
 ``enabled_events``) from the initial state along the search tree. Breadth-first order is the
 order of paths (same length within a level, compared element-wise), so "found first" is "least
@@ -49,6 +52,7 @@ from podfsm.verification.explorer import (
     Progress,
     default_horizon,
     explore,
+    forget_keys,
     gc_paused,
     pod_of,
     state_checks,
@@ -152,7 +156,7 @@ class _Worker:
             return 0, None
         plan, judge, counts, n = self.plan, self.judge, self.counts, self.n
         found: Found | None = None
-        outbox: list[list[tuple[Any, Path, int]]] = [[] for _ in range(n)]
+        outbox: list[list[tuple[Any, Path, Any]]] = [[] for _ in range(n)]
         kept: list[tuple[PodState, Obs | None, int, Path, int]] = []
         for path, s, evs, hot in self.frontier:
             if not evs:
@@ -178,8 +182,13 @@ class _Worker:
                     continue
                 key = state_key(child, self.horizon)
                 owner = hash(key) % n
-                outbox[owner].append((key, (*path, i), len(kept)))
-                kept.append((child, child_obs, hot, (*path, i), owner))
+                if self.check:
+                    outbox[owner].append((key, (*path, i), len(kept)))
+                    kept.append((child, child_obs, hot, (*path, i), owner))
+                else:
+                    outbox[owner].append((key, (*path, i), child))
+        if not self.check:
+            return self._counting(depth, outbox), found
         # 2. the owners keep the first-found (least-path) candidate of every key not yet stored
         best: dict[Any, tuple[Path, int, int]] = {}
         for sender, batch in self._exchange("cand", depth, outbox):
@@ -227,6 +236,23 @@ class _Worker:
             frontier.extend((cpath, child, enabled_events(plan, child), hot) for cpath, child, hot in batch)
         self.frontier = frontier
         return len(self.frontier), found
+
+    def _counting(self, depth: int, outbox: list[list[tuple[Any, Path, Any]]]) -> int:
+        """Steps 2 and 3 of a count-only search, as one exchange: with nothing to check, each
+        candidate travels with its state, and its owner keeps the least-path one of every new key."""
+        best: dict[Any, tuple[Path, PodState]] = {}
+        for _, batch in self._exchange("cand", depth, outbox):
+            for key, cpath, child in batch:
+                if key in self.seen:
+                    continue
+                old = best.get(key)
+                if old is None or cpath < old[0]:
+                    best[key] = (cpath, child)
+        self.seen.update(best)
+        self.counts["states"] += len(best)
+        plan = self.plan
+        self.frontier = [(cpath, child, enabled_events(plan, child), 0) for cpath, child in best.values()]
+        return len(self.frontier)
 
 
 def _serve(worker: _Worker, conn: Any, max_depth: int) -> None:
@@ -293,6 +319,7 @@ def explore_parallel(
             result.violation = PropertyViolation.of(*failed).with_trace(pod_manifest, [], "")
             result.states, result.seconds = 1, time.perf_counter() - started
             return result
+    forget_keys()  # what an earlier search left would be copied into every worker
     ctx = mp.get_context("fork")
     inboxes = [ctx.Queue() for _ in range(workers)]
     owner0 = hash(state_key(s0, horizon)) % workers
@@ -344,6 +371,7 @@ def explore_parallel(
         for q in inboxes:
             q.close()
             q.cancel_join_thread()
+    forget_keys()
     result.states += 1  # the initial state
     result.depth = depth
     if found is not None:

@@ -411,6 +411,19 @@ class Checker:
     def where(self) -> str:
         return f"after step {len(self.events)} (t={self.state.t}s, phase {self.obs.phase}, STATUS {self.obs.columns.status})"
 
+    def fresh(self) -> Checker:
+        """A new run of the same pod (this one has ended): the properties the real model shares a
+        violation of in this run stay left out."""
+        nxt = Checker(
+            self.plan,
+            self.pod,
+            [p for p in self.props if p.name not in self.ignored],
+            self.stats,
+            self.attribute,
+        )
+        nxt.ignored |= self.ignored
+        return nxt
+
     def quiescent_violation(self) -> Property | None:
         """The ``eventually`` property owed its goal now that the run has ended here, if any."""
         return self.judge.unmet(self.obs, self.hot)
@@ -624,6 +637,23 @@ def bulk_test(
     return test
 
 
+_PLANS: dict[tuple[int, str], tuple[Model, PodPlan]] = {}
+
+
+def plan_for(pod: JSON, model: Model = DEFAULT) -> PodPlan:
+    """``compile_plan`` for a drawn pod, memoized by the pod's JSON and the model value (Hypothesis
+    draws the same pods again and again, while shrinking above all); plans are immutable."""
+    key = (id(model), json.dumps(pod, sort_keys=True))
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    plan = compile_plan(Pod.from_api(pod), model=model)
+    if len(_PLANS) >= 512:
+        _PLANS.clear()
+    _PLANS[key] = (model, plan)  # the model is kept alive, so its id is not reused meanwhile
+    return plan
+
+
 def run_picks(
     pod: JSON,
     picks: Sequence[int],
@@ -633,15 +663,17 @@ def run_picks(
     model: Model = DEFAULT,
 ) -> Checker:
     """Replay ``picks`` (indices into the candidates) on ``pod`` with every property checked,
-    avoiding the event kinds in ``avoid`` while others are possible (swarm testing)."""
-    checker = Checker(compile_plan(Pod.from_api(pod), model=model), pod, stats=stats, attribute=attribute)
+    avoiding the event kinds in ``avoid`` while others are possible (swarm testing). Every pick is
+    a step: when the pod's run ends (no event enabled, or the object removed) the same pod is
+    created anew and the remaining picks drive it; the last run's checker is returned."""
+    checker = Checker(plan_for(pod, model), pod, stats=stats, attribute=attribute)
     if stats is not None:
         stats.examples["bulk"] += 1
     from podfsm.verification.strategies import candidate_groups, pick_event  # lazy: it imports Hypothesis
 
     for pick in picks:
         if checker.obs.quiescent or checker.obs.removed:
-            break
+            checker = checker.fresh()
         checker.apply(
             pick_event(candidate_groups(checker.plan, checker.state, checker.obs.enabled), pick, avoid)
         )
