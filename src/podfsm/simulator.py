@@ -24,7 +24,7 @@ from typing import Any
 from podfsm.api import Pod
 from podfsm.api.loader import LoadedPod, load_pods, pod_from_object
 from podfsm.config import Config
-from podfsm.engine import PodState, compile_plan, describe, initial, step
+from podfsm.engine import PodState, compile_plan, describe, initial, plan_for, step
 from podfsm.errors import IllegalTransition, ManifestError
 from podfsm.events import Event, NodeEvent, PodEvent, event_from_dict
 from podfsm.kubelet.snapshot import pod_json, timestamp
@@ -118,7 +118,12 @@ class Simulator:
         (:data:`podfsm.model.DEFAULT`, Kubernetes itself, unless given: a mutant, or the same tables
         fired through ``transitions``). ``start``: the state to start from instead of the pod's
         creation, one of :func:`podfsm.states_from_pod` for this pod (a live pod's status)."""
-        self.plan: PodPlan = compile_plan(pod_model(pod), config, model)
+        if isinstance(pod, Mapping):  # the same mapping again: compiled once (plan_for)
+            self.plan: PodPlan = plan_for(
+                pod, config, model, lambda: compile_plan(pod_model(pod), config, model)
+            )
+        else:
+            self.plan = compile_plan(pod_model(pod), config, model)
         if start is not None and (
             not isinstance(start, PodState) or len(start.ctrs) != len(self.plan.containers)
         ):

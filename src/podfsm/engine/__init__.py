@@ -48,7 +48,7 @@ from podfsm.engine.controllers import (
 )
 from podfsm.engine.handlers import step
 from podfsm.engine.moves import enabled_events, refusal
-from podfsm.engine.plan import compile_plan, initial, never_pull_images, pod_name
+from podfsm.engine.plan import compile_plan, initial, never_pull_images, plan_for, pod_name
 from podfsm.engine.worker import DOCS, describe, next_due
 from podfsm.machines.records import PodState
 
@@ -67,6 +67,7 @@ __all__ = [
     "mark_not_ready",
     "never_pull_images",
     "next_due",
+    "plan_for",
     "pod_name",
     "refusal",
     "set_away",

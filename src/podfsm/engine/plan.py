@@ -5,6 +5,9 @@ server stores it."""
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from podfsm.api import Pod, apply_defaults
 from podfsm.api.qos import qos_class
@@ -104,6 +107,32 @@ def compile_plan(pod: Pod, config: Config | None = None, model: Model = DEFAULT)
         model=model,
         gates=tuple(g.condition_type or "" for g in spec.readiness_gates or ()),
     )
+
+
+_PLANS: dict[tuple[str, Config | None, int], tuple[Model, PodPlan]] = {}
+_PLANS_MAX = 256
+
+
+def plan_for(
+    manifest: Mapping[str, Any], config: Config | None, model: Model, make: Callable[[], PodPlan]
+) -> PodPlan:
+    """The plan ``make()`` compiles for the v1 Pod (or workload) ``manifest``, memoized by the
+    manifest's JSON, ``config`` and the model value: a test suite or a Hypothesis run that creates
+    the same pod again and again compiles it once, and its runs share the plan's memo of JSON
+    pieces (a cold memo makes the first events of a pod several times slower). Plans are
+    immutable; a manifest that is not JSON is compiled every time."""
+    try:
+        key = (json.dumps(manifest, sort_keys=True), config, id(model))
+    except (TypeError, ValueError):
+        return make()
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    plan = make()
+    if len(_PLANS) >= _PLANS_MAX:
+        _PLANS.clear()
+    _PLANS[key] = (model, plan)  # the model is kept alive, so its id is not reused meanwhile
+    return plan
 
 
 def initial(plan: PodPlan) -> PodState:

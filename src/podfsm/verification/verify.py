@@ -41,7 +41,7 @@ import yaml
 
 import podfsm.events as events_module
 from podfsm.api import Pod
-from podfsm.engine import PodState, compile_plan, initial, step
+from podfsm.engine import PodState, compile_plan, initial, plan_for, step
 from podfsm.errors import IllegalTransition
 from podfsm.events import Event, event_from_dict, event_to_dict
 from podfsm.kubelet.snapshot import pod_json
@@ -637,23 +637,6 @@ def bulk_test(
     return test
 
 
-_PLANS: dict[tuple[int, str], tuple[Model, PodPlan]] = {}
-
-
-def plan_for(pod: JSON, model: Model = DEFAULT) -> PodPlan:
-    """``compile_plan`` for a drawn pod, memoized by the pod's JSON and the model value (Hypothesis
-    draws the same pods again and again, while shrinking above all); plans are immutable."""
-    key = (id(model), json.dumps(pod, sort_keys=True))
-    hit = _PLANS.get(key)
-    if hit is not None and hit[0] is model:
-        return hit[1]
-    plan = compile_plan(Pod.from_api(pod), model=model)
-    if len(_PLANS) >= 512:
-        _PLANS.clear()
-    _PLANS[key] = (model, plan)  # the model is kept alive, so its id is not reused meanwhile
-    return plan
-
-
 def run_picks(
     pod: JSON,
     picks: Sequence[int],
@@ -666,7 +649,8 @@ def run_picks(
     avoiding the event kinds in ``avoid`` while others are possible (swarm testing). Every pick is
     a step: when the pod's run ends (no event enabled, or the object removed) the same pod is
     created anew and the remaining picks drive it; the last run's checker is returned."""
-    checker = Checker(plan_for(pod, model), pod, stats=stats, attribute=attribute)
+    plan = plan_for(pod, None, model, lambda: compile_plan(Pod.from_api(pod), model=model))
+    checker = Checker(plan, pod, stats=stats, attribute=attribute)
     if stats is not None:
         stats.examples["bulk"] += 1
     from podfsm.verification.strategies import candidate_groups, pick_event  # lazy: it imports Hypothesis
