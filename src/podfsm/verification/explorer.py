@@ -84,6 +84,7 @@ __all__ = [
     "explore",
     "forget_keys",
     "gc_paused",
+    "judge_sometimes",
     "pod_of",
     "state_checks",
     "state_key",
@@ -464,16 +465,24 @@ def _explore(
     result.states = len(parents)
     result.depth = max(depths)
     result.seconds = time.perf_counter() - started
-    if result.violation is None and check and result.complete:
-        # Only a complete search shows that no reachable state satisfies a sometimes property; in
-        # a bounded one it is not reached (ExploreResult.not_reached), which is no violation.
-        for p in judge.sometimes:
-            if result.sometimes[p.name] is False:
-                result.violation = PropertyViolation.of(
-                    p, "no reachable state satisfies it (the search was complete: no bound was hit)"
-                ).with_trace(pod_manifest, [], "")
-                break
+    if check:
+        judge_sometimes(result, judge, pod_manifest)
     return result
+
+
+def judge_sometimes(result: ExploreResult, judge: Judge, pod_manifest: dict[str, Any]) -> None:
+    """After a search without a violation: a ``sometimes`` property no stored state satisfied is
+    violated if the search was complete. Only a complete search shows that no reachable state
+    satisfies it; in a bounded one it is not reached (:attr:`ExploreResult.not_reached`), which is
+    no violation."""
+    if result.violation is not None or not result.complete:
+        return
+    for p in judge.sometimes:
+        if result.sometimes[p.name] is False:
+            result.violation = PropertyViolation.of(
+                p, "no reachable state satisfies it (the search was complete: no bound was hit)"
+            ).with_trace(pod_manifest, [], "")
+            return
 
 
 def state_checks(

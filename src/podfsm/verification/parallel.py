@@ -54,6 +54,7 @@ from podfsm.verification.explorer import (
     explore,
     forget_keys,
     gc_paused,
+    judge_sometimes,
     pod_of,
     state_checks,
     state_key,
@@ -384,13 +385,8 @@ def explore_parallel(
         script = [event_to_dict(e) for e in events]
         result.violation = PropertyViolation.of(by_name[name], where).with_trace(pod_manifest, script, "")
     result.seconds = time.perf_counter() - started
-    if result.violation is None and check and result.complete:
-        for p in judge.sometimes:
-            if result.sometimes[p.name] is False:
-                result.violation = PropertyViolation.of(
-                    p, "no reachable state satisfies it (the search was complete: no bound was hit)"
-                ).with_trace(pod_manifest, [], "")
-                break
+    if check:
+        judge_sometimes(result, judge, pod_manifest)
     return result
 
 

@@ -1014,29 +1014,19 @@ def _cmd_explore(args: argparse.Namespace, out: TextIO) -> int:
         workers = 1 if graph is not None else available_workers()
     plan = compile_plan(pod, model=DEFAULT if mutant is None else mutant.model)
     shown = None if args.quiet or sys.stderr is None else ProgressLine(sys.stderr)
+    search: dict[str, Any] = {
+        "max_depth": args.max_depth,
+        "max_restarts": args.max_restarts,
+        "props": props,
+        "check": not args.no_check,
+        "progress": shown,
+        "manifest": pod.to_api(),
+    }
     try:
         if workers > 1:
-            result = explore_parallel(
-                plan,
-                workers=workers,
-                max_depth=args.max_depth,
-                max_restarts=args.max_restarts,
-                props=props,
-                check=not args.no_check,
-                progress=shown,
-                manifest=pod.to_api(),
-            )
+            result = explore_parallel(plan, workers=workers, **search)
         else:
-            result = explore(
-                plan,
-                max_depth=args.max_depth,
-                max_restarts=args.max_restarts,
-                props=props,
-                check=not args.no_check,
-                progress=shown,
-                manifest=pod.to_api(),
-                graph=graph,
-            )
+            result = explore(plan, graph=graph, **search)
     finally:
         if shown is not None:
             shown.close()
