@@ -7,6 +7,8 @@ Three figures, each with every registered property checked at every step:
 * bulk: ``podfsm.verification.verify.bulk_test`` (a drawn pod and a drawn list of 50 choices replayed through
   the model, every choice a step: a pod whose run ended is created anew; no violation is raised,
   so nothing is shrunk): examples/s and steps/s;
+* bulk suite: ``run_bulk`` over every pod family, in one process and with ``workers=2`` (the
+  families spread over two forked processes, ``podfsm verify --workers 2``);
 * rule-based: the ``RuleBasedStateMachine`` (one rule per event kind, one invariant per
   property) with ``stateful_step_count=50``: examples/s and steps/s;
 * plain replay: the same checks on the same kind of runs without Hypothesis (random choices), the
@@ -30,7 +32,15 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from both_builds import both_builds  # bench/: each figure beside the pure build's
 from podfsm.verification.invariants import PropertyViolation
-from podfsm.verification.verify import PROFILES, Stats, bulk_test, make_machine, pod_families, run_picks
+from podfsm.verification.verify import (
+    PROFILES,
+    Stats,
+    bulk_test,
+    make_machine,
+    pod_families,
+    run_bulk,
+    run_picks,
+)
 
 
 def _record(v: PropertyViolation) -> bool:
@@ -45,6 +55,15 @@ def bench_bulk(examples: int, steps: int) -> tuple[float, float, Stats]:
     test()
     seconds = time.perf_counter() - start
     return stats.examples["bulk"] / seconds, stats.steps["bulk"] / seconds, stats
+
+
+def bench_families(examples: int, steps: int, workers: int) -> tuple[float, Stats]:
+    """The whole bulk suite (every pod family) with ``workers`` processes: examples/s."""
+    stats = Stats()
+    profile = dataclasses.replace(PROFILES["fast"], bulk_examples=examples, bulk_steps=steps)
+    start = time.perf_counter()
+    run_bulk(profile, None, stats, attribute=_record, workers=workers)
+    return stats.examples["bulk"] / (time.perf_counter() - start), stats
 
 
 def bench_machine(examples: int, steps: int) -> tuple[float, float, Stats]:
@@ -82,6 +101,12 @@ def main() -> None:
         f"bulk        {ex_s:8.1f} examples/s  {st_s:8.0f} steps/s  {st_s / args.steps:6.1f} x{args.steps}-step/s  "
         f"({stats.examples['bulk']} examples, {stats.steps['bulk'] / max(stats.examples['bulk'], 1):.1f} steps each:"
         " a pod whose run ended is created anew)"
+    )
+    one, stats = bench_families(args.examples // 3, args.steps, 1)
+    two, _ = bench_families(args.examples // 3, args.steps, 2)
+    print(
+        f"bulk suite  {one:8.1f} examples/s  ({len(pod_families())} pod families, {stats.examples['bulk']} examples); "
+        f"--workers 2: {two:8.1f} examples/s  speed-up {two / one:.2f}x"
     )
     ex_s, st_s, stats = bench_machine(max(args.examples // 3, 1), args.steps)
     print(

@@ -25,7 +25,9 @@ model does not show it on the same event script (:func:`attribute_for`).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import multiprocessing as mp
 import os
 import sys
 import tempfile
@@ -55,7 +57,7 @@ from podfsm.rendering.stategraph import DEFAULT_LIMIT, StateGraph
 from podfsm.simulator import load_pod
 from podfsm.textsafe import print_error, render_table
 from podfsm.verification import invariants, mutants
-from podfsm.verification.explorer import MODELS, ExploreResult, ModelConfig, Progress, explore
+from podfsm.verification.explorer import MODELS, ExploreResult, ModelConfig, Progress, explore, gc_paused
 from podfsm.verification.invariants import Judge, Kind, Obs, Property, PropertyViolation
 from podfsm.verification.parallel import available_workers, explore_parallel
 
@@ -630,11 +632,27 @@ def bulk_test(
     )
     def check_bulk(pod: JSON, picks: bytes, avoid: frozenset[str]) -> None:
         run_picks(pod, picks, stats, attribute, avoid, model)
+        _collect_now_and_then()
 
     test = profile.hypothesis(profile.bulk_examples, profile.bulk_steps, seed_value)(check_bulk)
     if seed_value is not None:
         test = seed(seed_value)(test)
     return test
+
+
+_COLLECT_EVERY: Final = 64
+_examples_since_collect = 0
+
+
+def _collect_now_and_then() -> None:
+    """With the cyclic collector paused for a bulk run (16% of its time; what existed before is
+    frozen out of it), collect the cycles Hypothesis leaves (about 0.1 MB an example) every
+    :data:`_COLLECT_EVERY` examples, so memory stays bounded in a long run."""
+    global _examples_since_collect
+    _examples_since_collect += 1
+    if _examples_since_collect >= _COLLECT_EVERY and not gc.isenabled():
+        _examples_since_collect = 0
+        gc.collect()
 
 
 def run_picks(
@@ -672,17 +690,144 @@ def run_bulk(
     stats: Stats | None = None,
     model: Model = DEFAULT,
     attribute: Attribute | None = None,
+    workers: int = 1,
 ) -> None:
     """The bulk suite under ``profile``, on every pod family; records every (shrunk) violation in
-    ``stats`` and raises the first :class:`PropertyViolation`."""
+    ``stats`` and raises the first :class:`PropertyViolation`. ``workers`` > 1 spreads the
+    families over that many forked processes (:func:`_bulk_in_processes`)."""
     stats = stats if stats is not None else Stats()
+    families = list(pod_families().values())
     started = time.perf_counter()
     try:
-        with _collecting(stats):
-            for pods in pod_families().values():
-                bulk_test(profile, seed_value, stats, pods, attribute, model)()
+        with gc_paused():  # collected every _COLLECT_EVERY examples instead (_collect_now_and_then)
+            if workers > 1 and len(families) > 1 and "fork" in mp.get_all_start_methods():
+                _bulk_in_processes(families, workers, profile, seed_value, stats, model, attribute)
+            else:
+                with _collecting(stats):
+                    for pods in families:
+                        bulk_test(profile, seed_value, stats, pods, attribute, model)()
     finally:
         stats.seconds["bulk"] = stats.seconds.get("bulk", 0.0) + time.perf_counter() - started
+
+
+# A violation as it crosses a process boundary: (family, property, where, detail, pod, script, message).
+_Sent = tuple[int, str, str, str, JSON, list[dict[str, Any]], str]
+
+
+def _bulk_in_processes(
+    families: list[st.SearchStrategy[JSON]],
+    workers: int,
+    profile: Profile,
+    seed_value: int | None,
+    stats: Stats,
+    model: Model,
+    attribute: Attribute | None,
+) -> None:
+    """The bulk suite with family ``i`` run by forked process ``i`` mod ``workers``; each process
+    stops at its first violation, as one process does. The counts, the rows reached and the
+    violations come back and are added to ``stats``; the first violation in family order is raised."""
+    ctx = mp.get_context("fork")
+    procs, conns = [], []
+    for w in range(min(workers, len(families))):
+        parent, child = ctx.Pipe()
+        mine = list(range(w, len(families), workers))
+        proc = ctx.Process(
+            target=_bulk_child, args=(child, mine, families, profile, seed_value, stats, model, attribute)
+        )
+        proc.start()
+        child.close()
+        procs.append(proc)
+        conns.append(parent)
+    sent: list[_Sent] = []
+    baseline: list[_Sent] = []
+    failure = ""
+    for conn in conns:
+        reply = conn.recv()
+        if reply[0] == "error":
+            failure = failure or reply[1]
+            continue
+        _, counts, rows, states, witnessed, found, shared = reply
+        for name in ("checks", "examples", "steps"):
+            getattr(stats, name).update(counts[name])
+        for table, hits in rows.items():
+            stats.rows.setdefault(table, Counter()).update(hits)
+        stats.abstract_states |= states
+        stats.sometimes |= witnessed
+        sent.extend(found)
+        baseline.extend(shared)
+    for proc in procs:
+        proc.join()
+    if failure:
+        raise RuntimeError(f"a bulk-suite process failed: {failure}")
+    for item in sorted(baseline, key=lambda v: v[0]):
+        v = _received(item)
+        if all(x.prop is not v.prop for x in stats.baseline_findings):
+            stats.baseline_findings.append(v)
+    violations = [_received(item) for item in sorted(sent, key=lambda v: v[0])]
+    stats.violations.extend(violations)
+    if violations:
+        raise violations[0]
+
+
+def _bulk_child(
+    conn: Any,
+    mine: list[int],
+    families: list[st.SearchStrategy[JSON]],
+    profile: Profile,
+    seed_value: int | None,
+    stats: Stats,
+    model: Model,
+    attribute: Attribute | None,
+) -> None:
+    """One process of :func:`_bulk_in_processes`: this process's copy of ``stats`` starts empty
+    (the counting model's row counters are its ``rows``: cleared in place, not replaced)."""
+    try:
+        counters: list[Counter[Any]] = [stats.checks, stats.examples, stats.steps, *stats.rows.values()]
+        for counter in counters:
+            counter.clear()
+        stats.abstract_states.clear()
+        stats.sometimes.clear()
+        stats.violations.clear()
+        stats.baseline_findings.clear()
+        found: list[_Sent] = []
+        shared: list[_Sent] = []
+        for i in mine:
+            before = len(stats.baseline_findings)
+            try:
+                with _collecting(stats):
+                    bulk_test(profile, seed_value, stats, families[i], attribute, model)()
+            except PropertyViolation:
+                found.extend(_sendable(i, v) for v in stats.violations)
+                break
+            finally:
+                shared.extend(_sendable(i, v) for v in stats.baseline_findings[before:])
+        conn.send(
+            (
+                "stats",
+                {"checks": stats.checks, "examples": stats.examples, "steps": stats.steps},
+                stats.rows,
+                stats.abstract_states,
+                stats.sometimes,
+                found,
+                shared,
+            )
+        )
+    except BaseException as e:  # the parent raises it
+        conn.send(("error", f"{type(e).__name__}: {e}"))
+    finally:
+        conn.close()
+
+
+def _sendable(family: int, v: PropertyViolation) -> _Sent:
+    return (family, v.prop.name, v.where, v.detail, v.pod, v.script, str(v))
+
+
+def _received(item: _Sent) -> PropertyViolation:
+    _, name, where, detail, pod, script, message = item
+    v = PropertyViolation.of(invariants.get(name), where, detail)
+    v.pod, v.script = pod, script
+    v.args = (message,)
+    return v
 
 
 def run_explorer(
@@ -740,11 +885,13 @@ def verify(
     stop_early: bool = False,
     model: Model = DEFAULT,
     witnesses: Sequence[ModelConfig] = (),
+    workers: int = 1,
 ) -> Stats:
     """Run the suites on ``model`` (explorer, then the machine, then bulk), counting the table rows
     they fire; violations land in ``stats.violations`` (the explorer stops at its first, after the
     ``witnesses`` explored first; each Hypothesis suite reports its first, shrunk). On a model other
-    than :data:`podfsm.model.DEFAULT` a violation the real model shares is a baseline finding."""
+    than :data:`podfsm.model.DEFAULT` a violation the real model shares is a baseline finding.
+    ``workers``: processes for the bulk suite's pod families."""
     stats = Stats()
     counted = counting(model, stats)
     attribute = attribute_for(model)
@@ -753,9 +900,11 @@ def verify(
             configs = [*witnesses, *MODELS.values()]
             run_explorer(profile, stats, configs, stop_early, counted, attribute)
         else:
-            run = run_machine if suite == "machine" else run_bulk
             with suppress(PropertyViolation):  # recorded in stats.violations
-                run(profile, seed_value, stats, counted, attribute)
+                if suite == "machine":
+                    run_machine(profile, seed_value, stats, counted, attribute)
+                else:
+                    run_bulk(profile, seed_value, stats, counted, attribute, workers)
         if stats.violations and stop_early:
             break
     return stats
@@ -857,6 +1006,10 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         out.write(render_table(("MUTANT", "BREAKS", "DESCRIPTION"), rows))
         return 0
     profile = PROFILES[args.profile]
+    workers = available_workers() if args.workers is None else args.workers
+    if not 1 <= workers <= 1024:
+        print_error(f"podfsm: error: --workers must be 1..1024 (got {workers})")
+        return 2
     if args.mutant:
         mutant = _mutant_option(args.mutant)
         if mutant is None:
@@ -865,11 +1018,16 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"mutant {mutant.name}: {mutant.description} (should break {mutant.breaks!r})\n")
         with hypothesis_files_elsewhere():
             stats = verify(
-                profile, args.seed, stop_early=True, model=mutant.model, witnesses=[mutant.witness]
+                profile,
+                args.seed,
+                stop_early=True,
+                model=mutant.model,
+                witnesses=[mutant.witness],
+                workers=workers,
             )
     else:
         with hypothesis_files_elsewhere():
-            stats = verify(profile, args.seed)
+            stats = verify(profile, args.seed, workers=workers)
     if args.output == "json":
         record = {
             "profile": profile.name,
@@ -1144,6 +1302,12 @@ def add_subcommands(sub: Any) -> None:
     ver.add_argument("--profile", choices=tuple(PROFILES), default="fast")
     ver.add_argument("--seed", type=int, help="Hypothesis seed (default: derandomized, the same every run)")
     ver.add_argument("--mutant", metavar="NAME", help="run the suites against a deliberately wrong model")
+    ver.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes for the bulk suite's pod families (default: the cores available)",
+    )
     ver.add_argument("--list-mutants", action="store_true", help="list the mutants and exit")
     ver.add_argument("-o", "--output", choices=("text", "json"), default="text")
     ver.set_defaults(func=_cmd_verify)
