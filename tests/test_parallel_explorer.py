@@ -108,3 +108,17 @@ def test_cli_bad_workers(extra: list[str], message: str, capsys: pytest.CaptureF
 
 def test_default_workers_are_the_available_cores() -> None:
     assert available_workers() >= 1
+
+
+def test_a_failing_worker_is_reported_and_the_others_stopped() -> None:
+    """A worker that raises (here: a model whose status publication fails) is reported as one
+    error; the worker waiting for its batch is stopped, not left hanging."""
+    from podfsm.model import DEFAULT
+
+    def boom(*_: object, **__: object) -> object:
+        raise ValueError("boom")
+
+    m = MODELS["single-never"]
+    plan = compile_plan(Pod.from_api(m.pod), model=DEFAULT.replace(publish=boom))
+    with pytest.raises(RuntimeError, match="an explorer worker failed: ValueError: boom"):
+        explore_parallel(plan, workers=2, max_depth=m.max_depth, check=False)

@@ -337,6 +337,7 @@ def explore_parallel(
         conns.append(parent)
         procs.append(proc)
     states, depth, found = 1, 0, None
+    finished = False
     try:
         while True:
             if progress is not None:
@@ -364,11 +365,12 @@ def explore_parallel(
             for name, seen in sometimes.items():
                 if seen:
                     result.sometimes[name] = True
+        finished = True
     finally:
         for proc in procs:
-            proc.join(timeout=5)
-            if proc.is_alive():
+            if not finished:  # a worker failed or the search was interrupted: the others may wait for it
                 proc.kill()
+            proc.join()
         for q in inboxes:
             q.close()
             q.cancel_join_thread()
@@ -398,7 +400,10 @@ def _order(f: Found) -> tuple[Path, int]:
 
 
 def _reply(conn: Any) -> Any:
-    msg = conn.recv()
+    try:
+        msg = conn.recv()
+    except (EOFError, OSError):
+        raise RuntimeError("an explorer worker ended without answering (killed by the system?)") from None
     if isinstance(msg, tuple) and len(msg) == 2 and msg[0] == "error":
         raise RuntimeError(f"an explorer worker failed: {msg[1]}")
     return msg

@@ -742,7 +742,10 @@ def _bulk_in_processes(
     baseline: list[_Sent] = []
     failure = ""
     for conn in conns:
-        reply = conn.recv()
+        try:
+            reply = conn.recv()
+        except (EOFError, OSError):
+            reply = ("error", "it ended without answering (killed by the system?)")
         if reply[0] == "error":
             failure = failure or reply[1]
             continue
