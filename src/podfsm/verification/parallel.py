@@ -39,6 +39,7 @@ import multiprocessing as mp
 import os
 import time
 from collections.abc import Callable, Iterable
+from multiprocessing.connection import wait
 from typing import Any
 
 from podfsm.engine import PodState, enabled_events, initial, step
@@ -344,7 +345,7 @@ def explore_parallel(
                 progress(Progress(states, 0, depth, 0, 0))  # per level: the counts live in the workers
             for c in conns:
                 c.send(("level", depth))
-            replies = [_reply(c) for c in conns]
+            replies = _gather(conns, procs)
             grown = sum(size for size, _ in replies)
             hits = [f for _, f in replies if f is not None]
             states += grown
@@ -356,8 +357,7 @@ def explore_parallel(
             depth += 1
         for c in conns:
             c.send(("end",))
-        for c in conns:
-            counts, checks, sometimes = _reply(c)
+        for counts, checks, sometimes in _gather(conns, procs):
             for name, value in counts.items():
                 setattr(result, name, getattr(result, name) + value)
             for name, value in checks.items():
@@ -397,6 +397,22 @@ def _order(f: Found) -> tuple[Path, int]:
     met at (path + step index, 0), the state checks of the state it leads to at (that path, 1)."""
     path, kind, _, _, idx = f
     return ((*path, idx), kind)
+
+
+def _gather(conns: list[Any], procs: list[Any]) -> list[Any]:
+    """Every worker's reply, in worker order, taken as they come: a worker that failed is reported
+    at once (the others may be waiting for its batch, so waiting for them first would hang)."""
+    replies: list[Any] = [None] * len(conns)
+    pending = set(range(len(conns)))
+    while pending:
+        ready = wait([conns[i] for i in pending] + [procs[i].sentinel for i in pending])
+        for i in sorted(pending):
+            if conns[i] in ready or conns[i].poll():
+                replies[i] = _reply(conns[i])
+                pending.discard(i)
+            elif procs[i].sentinel in ready:
+                raise RuntimeError("an explorer worker ended without answering (killed by the system?)")
+    return replies
 
 
 def _reply(conn: Any) -> Any:
