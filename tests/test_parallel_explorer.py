@@ -10,7 +10,7 @@ import pytest
 
 from podfsm.api import Pod
 from podfsm.cli import main
-from podfsm.engine import compile_plan
+from podfsm.engine import compile_plan, initial
 from podfsm.verification import invariants, mutants
 from podfsm.verification.explorer import MODELS, ExploreResult, explore
 from podfsm.verification.parallel import available_workers, explore_parallel
@@ -122,3 +122,20 @@ def test_a_failing_worker_is_reported_and_the_others_stopped() -> None:
     plan = compile_plan(Pod.from_api(m.pod), model=DEFAULT.replace(publish=boom))
     with pytest.raises(RuntimeError, match="an explorer worker failed: ValueError: boom"):
         explore_parallel(plan, workers=2, max_depth=m.max_depth, check=False)
+
+
+def test_a_search_leaves_no_key_memo() -> None:
+    """The visited-set key memo lives for one search (``keys_forgotten``): it fills during a
+    search and is empty after it, on one process and on several."""
+    from podfsm.verification import explorer
+
+    m = MODELS["sidecar-job"]
+    plan = compile_plan(Pod.from_api(m.pod))
+    sizes: list[int] = []
+    explore(plan, max_depth=3, check=False, on_state=lambda s: sizes.append(len(explorer._MEMO)))
+    assert max(sizes) > 0
+    assert len(explorer._MEMO) == 0
+    explorer.state_key(initial(plan), 100)  # a key computed outside a search: memoized
+    assert len(explorer._MEMO) > 0
+    explore_parallel(plan, workers=2, max_depth=3, check=False)
+    assert len(explorer._MEMO) == 0

@@ -5,7 +5,7 @@ There is one source. ``./dev build`` (``tools/compile.py``) compiles the modules
 beside it, with the same code, names, docstrings and errors (annotations are not used as C types,
 so no semantics change). Python imports an extension module in preference to the ``.py`` file.
 
-:func:`select` (run when this module is imported, first thing in ``import podfsm``) decides, before any of them is imported:
+:func:`build` (run when this module is imported, first thing in ``import podfsm``) decides, before any of them is imported:
 
 * ``PODFSM_PURE=1`` in the environment: the pure-Python build, even when compiled modules exist
   (CI runs the whole suite both ways; the differential test compares the two);
@@ -15,7 +15,7 @@ so no semantics change). Python imports an extension module in preference to the
   of it, so that a stale extension never runs beside newer source.
 
 The pure-Python build is forced by giving each package folder an import finder that knows only
-source files. :func:`build` says which build runs (``podfsm --version`` prints it).
+source files. ``podfsm --version`` prints the build that runs.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from importlib.machinery import EXTENSION_SUFFIXES, SOURCE_SUFFIXES, FileFinder,
 from pathlib import Path
 from typing import Final
 
-__all__ = ["COMPILED", "Build", "build", "select"]
+__all__ = ["COMPILED", "Build", "build"]
 
 COMPILED: Final = (
     "podfsm.events",
@@ -111,19 +111,15 @@ def _decide() -> Build:
 _BUILD: Build | None = None
 
 
-def select() -> Build:
-    """Decide the build once, before any compiled module is imported (see the module docstring)."""
+def build() -> Build:
+    """The build that runs, decided once, before any compiled module is imported (see the module
+    docstring)."""
     global _BUILD
     if _BUILD is None:
         _BUILD = _decide()
         if _BUILD.name == "pure":
             _sources_only()
     return _BUILD
-
-
-def build() -> Build:
-    """The build that runs."""
-    return select()
 
 
 def _sources_only() -> None:
@@ -133,4 +129,4 @@ def _sources_only() -> None:
         sys.path_importer_cache[str(folder)] = FileFinder(str(folder), (SourceFileLoader, SOURCE_SUFFIXES))
 
 
-select()
+build()

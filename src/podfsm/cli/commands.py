@@ -262,11 +262,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return version("podfsm")
-    except Exception:  # not installed (run from a source tree)
+    except PackageNotFoundError:  # run from a source tree, not installed
         return "(not installed)"
 
 

@@ -82,9 +82,9 @@ __all__ = [
     "ModelConfig",
     "Progress",
     "explore",
-    "forget_keys",
     "gc_paused",
     "judge_sometimes",
+    "keys_forgotten",
     "pod_of",
     "state_checks",
     "state_key",
@@ -169,10 +169,15 @@ def _norm(value: Any, t: int, horizon: int) -> Any:
     return result
 
 
-def forget_keys() -> None:
-    """Drop the key memo (a search's records): between searches it only holds memory (and a
-    forked worker would inherit it)."""
+@contextmanager
+def keys_forgotten() -> Iterator[None]:
+    """A search's key memo starts empty and is dropped when the search ends: between searches it
+    would only hold memory (and a forked worker would inherit it)."""
     _MEMO.clear()
+    try:
+        yield
+    finally:
+        _MEMO.clear()
 
 
 def state_key(s: PodState, horizon: int) -> tuple[Any, ...]:
@@ -290,6 +295,7 @@ def gc_paused() -> Iterator[None]:
 
 
 @gc_paused()
+@keys_forgotten()
 def explore(
     plan: PodPlan,
     *,
@@ -311,27 +317,6 @@ def explore(
     pod as given, for the reproducer (default: the plan's defaulted object). ``graph``: a
     :class:`~podfsm.rendering.stategraph.StateGraph` that records every stored state and transition, to draw.
     """
-    forget_keys()
-    try:
-        return _explore(
-            plan, max_depth, max_restarts, props, check, horizon, progress, on_state, manifest, graph
-        )
-    finally:
-        forget_keys()
-
-
-def _explore(
-    plan: PodPlan,
-    max_depth: int,
-    max_restarts: int,
-    props: Iterable[Property] | None,
-    check: bool,
-    horizon: int | None,
-    progress: Callable[[Progress], None] | None,
-    on_state: Callable[[PodState], None] | None,
-    manifest: dict[str, Any] | None,
-    graph: StateGraph | None,
-) -> ExploreResult:
     pod_manifest = manifest if manifest is not None else plan.raw
     chosen = list(properties() if props is None else props)
     judge = Judge(chosen if check else ())

@@ -53,9 +53,9 @@ from podfsm.verification.explorer import (
     Progress,
     default_horizon,
     explore,
-    forget_keys,
     gc_paused,
     judge_sometimes,
+    keys_forgotten,
     pod_of,
     state_checks,
     state_key,
@@ -274,6 +274,7 @@ def _serve(worker: _Worker, conn: Any, max_depth: int) -> None:
 
 
 @gc_paused()
+@keys_forgotten()  # what an earlier search left would be copied into every worker
 def explore_parallel(
     plan: PodPlan,
     *,
@@ -321,7 +322,6 @@ def explore_parallel(
             result.violation = PropertyViolation.of(*failed).with_trace(pod_manifest, [], "")
             result.states, result.seconds = 1, time.perf_counter() - started
             return result
-    forget_keys()  # what an earlier search left would be copied into every worker
     ctx = mp.get_context("fork")
     inboxes = [ctx.Queue() for _ in range(workers)]
     owner0 = hash(state_key(s0, horizon)) % workers
@@ -374,7 +374,6 @@ def explore_parallel(
         for q in inboxes:
             q.close()
             q.cancel_join_thread()
-    forget_keys()
     result.states += 1  # the initial state
     result.depth = depth
     if found is not None:
